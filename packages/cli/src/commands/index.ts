@@ -1,0 +1,7 @@
+import type { SubCommandsDef } from 'citty'
+
+/** Subcommands, loaded only when used so that `glucoshare --help` stays fast. */
+export const commands: SubCommandsDef = {
+  serve: () => import('./serve.js').then((m) => m.default),
+  accounts: () => import('./accounts/index.js').then((m) => m.default),
+}

@@ -1,0 +1,27 @@
+export { createApp } from './app.js'
+export type { App, AppOptions } from './app.js'
+export { defaultServerConfig, resolveServerConfig } from './config.js'
+export type { ResolvedServerConfig, ServerConfig } from './config.js'
+export { systemClock } from './clock.js'
+export type { Clock } from './clock.js'
+export { serve } from './node/serve.js'
+export type { RunningServer, ServeOptions } from './node/serve.js'
+export { ShareFault } from './share/share-fault.js'
+export { operations } from './operations/index.js'
+export { buildOpenApiDocument } from './openapi/openapi-document.js'
+export { DuplicateKeyError } from './store/store.js'
+export type {
+  Account,
+  AccountKind,
+  AccountPatch,
+  Monitoring,
+  NewAccount,
+  Reading,
+  Session,
+  Store,
+} from './store/store.js'
+export { SqliteStore } from './store/sqlite/sqlite-store.js'
+export type { SqliteStoreConfig } from './store/sqlite/sqlite-store-config.js'
+export { createAccount } from './accounts/create-account.js'
+export type { CreateAccountInput } from './accounts/create-account.js'
+export { hashPassword, verifyPassword } from './auth/password.js'

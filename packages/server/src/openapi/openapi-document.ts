@@ -1,0 +1,147 @@
+import { SHARE_FAULTS, type FaultCode } from '@glucoshare/sdk'
+import type { TSchema } from '@sinclair/typebox'
+import type { Operation } from '../share/operation.js'
+import { operationPath } from '../share/register-operations.js'
+
+type Json = Record<string, unknown>
+
+const SESSION_FAULTS: readonly FaultCode[] = ['SessionIdNotFound', 'SessionNotValid']
+
+const faultSchema = {
+  type: 'object',
+  required: ['Code', 'Message', 'SubCode', 'TypeName'],
+  properties: {
+    Code: { type: 'string', description: 'Fault code; clients branch on it.' },
+    Message: {
+      type: 'string',
+      description: 'Human-readable text; never holds a session id or password.',
+    },
+    SubCode: { type: 'string', description: 'A serialised OnlineException document (JSON).' },
+    TypeName: { const: 'FaultException' },
+  },
+}
+
+// TypeBox schemas are JSON Schema already; a round trip drops TypeBox's symbol keys.
+function plain(schema: TSchema | Json): Json {
+  return JSON.parse(JSON.stringify(schema)) as Json
+}
+
+function faultResponse(description: string, codes: readonly FaultCode[]): Json {
+  const schema = plain(faultSchema)
+  ;(schema['properties'] as Json)['Code'] = { type: 'string', enum: [...new Set(codes)] }
+  return { description, content: { 'application/json': { schema } } }
+}
+
+function successResponse(operation: Operation): Json {
+  const { response } = operation
+  switch (response.kind) {
+    case 'empty':
+      return { description: 'Success: HTTP 200 with an empty body.' }
+    case 'bytes':
+      return {
+        description: 'Raw bytes (empty when there are none).',
+        content: { [response.contentType]: { schema: { type: 'string', format: 'binary' } } },
+      }
+    case 'json':
+      return {
+        description: 'Success: bare JSON.',
+        content: { 'application/json': { schema: plain(response.schema) } },
+      }
+  }
+}
+
+function parameters(operation: Operation): Json[] {
+  const required = new Set(operation.params.required ?? [])
+  return Object.entries(operation.params.properties).map(([name, schema]) => {
+    const described = plain(schema)
+    const description =
+      typeof described['description'] === 'string' ? described['description'] : undefined
+    return {
+      name,
+      in: 'query',
+      required: required.has(name),
+      ...(description ? { description } : {}),
+      schema: described,
+    }
+  })
+}
+
+function requestBody(operation: Operation): Json | undefined {
+  if (operation.body) {
+    return { required: true, content: { 'application/json': { schema: plain(operation.body) } } }
+  }
+  if (Object.keys(operation.params.properties).length === 0) return undefined
+  return {
+    required: false,
+    description:
+      'The same parameters may instead travel as a JSON object body (names matched without regard to case). The body may also be empty, `{}` or `""`, with any Content-Type.',
+    content: { 'application/json': { schema: plain(operation.params) } },
+  }
+}
+
+function operationObject(operation: Operation): Json {
+  const faults = [...(operation.auth === 'none' ? [] : SESSION_FAULTS), ...operation.faults]
+  const responses: Json = { '200': successResponse(operation) }
+  if (operation.auth !== 'none' || operation.body) {
+    responses['400'] = faultResponse(
+      'Malformed or missing session id, or a body that is not JSON.',
+      ['InvalidArgument'],
+    )
+  }
+  if (faults.length > 0) {
+    responses['500'] = faultResponse(
+      faults.map((code) => `\`${code}\`: ${SHARE_FAULTS[code].message}`).join('\n\n'),
+      faults,
+    )
+  }
+  if (operation.body)
+    responses['413'] = faultResponse('The body exceeds the size limit.', ['PayloadTooLarge'])
+  const body = requestBody(operation)
+  return {
+    operationId: `${operation.area}_${operation.name}`,
+    tags: [operation.extension ? 'glucoshare extensions' : operation.area],
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    parameters: parameters(operation),
+    ...(body ? { requestBody: body } : {}),
+    responses,
+    ...(operation.extension ? { 'x-glucoshare-extension': true } : {}),
+  }
+}
+
+/** The OpenAPI 3.1 document of every operation, built from the schemas the server validates with. */
+export function buildOpenApiDocument(operations: readonly Operation[]): Json {
+  const paths: Json = {}
+  for (const operation of operations) {
+    const item: Json = {}
+    for (const method of operation.methods) item[method.toLowerCase()] = operationObject(operation)
+    paths[operationPath(operation)] = item
+  }
+  paths['/health'] = {
+    get: {
+      operationId: 'health',
+      tags: ['glucoshare extensions'],
+      summary: 'Liveness and storage check',
+      responses: { '200': { description: 'The server and its store answer.' } },
+    },
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Dexcom Share web services (glucoshare)',
+      version: '1.0.0',
+      description:
+        "The Share API as glucoshare serves it, wire-compatible with Dexcom's ShareWebServices. Every operation answers POST (and GET where noted); parameters travel in the query string or a JSON body, with names matched without regard to case. Faults are HTTP 500 with the FaultException envelope.",
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'General', description: 'Logins and service information.' },
+      {
+        name: 'Publisher',
+        description: 'The publisher (uploader) side, with a publisher session.',
+      },
+      { name: 'glucoshare extensions', description: "Operations Dexcom's service does not have." },
+    ],
+    paths,
+  }
+}

@@ -1,0 +1,129 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DEXCOM_SERVICES_PATH, normalizeUuid } from '@glucoshare/sdk'
+import type { Services } from '../services.js'
+import { requireSession } from '../auth/sessions.js'
+import { RawJson, type Bytes, type Operation } from './operation.js'
+import {
+  bodyFieldsOf,
+  parseBody,
+  parseQuery,
+  readParam,
+  type RequestInput,
+} from './request-input.js'
+import { invalidArgument } from './share-fault.js'
+import { compileValidator, type Validator } from './validate.js'
+
+/** The URL path of an operation. */
+export function operationPath(operation: Pick<Operation, 'area' | 'name'>): string {
+  return `${DEXCOM_SERVICES_PATH}/${operation.area}/${operation.name}`
+}
+
+interface Compiled {
+  readonly operation: Operation
+  readonly paramNames: readonly string[]
+  readonly checkParams: Validator
+  readonly checkBody: Validator | undefined
+}
+
+function compile(operation: Operation): Compiled {
+  const paramNames = Object.keys(operation.params.properties).filter((n) => n !== 'sessionId')
+  const { sessionId: _omit, ...rest } = operation.params.properties
+  const required = (operation.params.required ?? []).filter((n) => n !== 'sessionId')
+  const paramSchema = { ...operation.params, properties: rest, required }
+  return {
+    operation,
+    paramNames,
+    checkParams: compileValidator(paramSchema, 'parameters'),
+    checkBody: operation.body ? compileValidator(operation.body, 'request body') : undefined,
+  }
+}
+
+/** Registers every operation as a fastify route speaking Share's transport conventions. */
+export function registerOperations(
+  app: FastifyInstance,
+  operations: readonly Operation[],
+  services: Services,
+): void {
+  for (const operation of operations) {
+    const compiled = compile(operation)
+    app.route({
+      method: [...operation.methods],
+      url: operationPath(operation),
+      handler: (request, reply) => run(compiled, services, request, reply),
+    })
+  }
+}
+
+async function run(
+  compiled: Compiled,
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { operation } = compiled
+  const contentType = request.headers['content-type']
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
+  const body = parseBody(rawBody, contentType)
+  const input: RequestInput = {
+    query: parseQuery(request.url),
+    body,
+    bodyFields: bodyFieldsOf(body),
+  }
+
+  const session =
+    operation.auth === 'none'
+      ? undefined
+      : await requireSession(services.store, services.clock, sessionIdOf(input), operation.auth)
+
+  const params: Record<string, unknown> = {}
+  for (const name of compiled.paramNames) {
+    const value = readParam(input, name)
+    if (value !== undefined) params[name] = value
+  }
+  compiled.checkParams(params)
+  let operationBody: unknown
+  if (compiled.checkBody) {
+    if (body === undefined) throw invalidArgument('The request body is required.')
+    compiled.checkBody(body)
+    operationBody = body
+  }
+
+  const result = await operation.handle({
+    params,
+    body: operationBody,
+    session,
+    services,
+    rawBody,
+    contentType,
+  } as Parameters<Operation['handle']>[0])
+  return send(operation, reply, result)
+}
+
+/** Reads and checks the session id; a missing or non-UUID id is HTTP 400, as Share answers. */
+function sessionIdOf(input: RequestInput): string {
+  const raw = readParam(input, 'sessionId')
+  const id = normalizeUuid(typeof raw === 'string' ? raw.trim() : raw)
+  if (!id) {
+    throw invalidArgument(
+      raw === undefined ? 'sessionId is required.' : 'sessionId is not a valid UUID.',
+      400,
+    )
+  }
+  return id
+}
+
+function send(operation: Operation, reply: FastifyReply, result: unknown): FastifyReply {
+  switch (operation.response.kind) {
+    case 'empty':
+      // Share answers void operations with 200 and no body; uploaders test for exactly that.
+      return reply.code(200).header('content-length', '0').send()
+    case 'bytes': {
+      const bytes = result as Bytes
+      return reply.code(200).type(bytes.contentType).send(Buffer.from(bytes.data))
+    }
+    case 'json': {
+      const json = result instanceof RawJson ? result.json : JSON.stringify(result)
+      return reply.code(200).type('application/json; charset=utf-8').send(json)
+    }
+  }
+}

@@ -1,0 +1,431 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  DuplicateKeyError,
+  type Account,
+  type AccountPatch,
+  type AssignResult,
+  type Monitoring,
+  type NewAccount,
+  type Reading,
+  type Session,
+  type Store,
+} from '../store.js'
+import type { SqliteStoreConfig } from './sqlite-store-config.js'
+import { sqliteMigrations } from './sqlite-migrations.js'
+
+interface AccountRow {
+  account_key: number
+  account_id: string
+  kind: Account['kind']
+  username: string
+  email: string | null
+  phone: string | null
+  display_name: string
+  password_hash: string
+  created_at: number
+}
+
+interface ReadingRow {
+  system_time: number
+  offset_minutes: number
+  value: number
+  trend: number
+}
+
+const ACCOUNT_COLUMNS =
+  'account_key, account_id, kind, username, email, phone, display_name, password_hash, created_at'
+
+function toAccount(row: AccountRow): Account {
+  return {
+    key: row.account_key,
+    id: row.account_id,
+    kind: row.kind,
+    username: row.username,
+    email: row.email ?? undefined,
+    phone: row.phone ?? undefined,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  }
+}
+
+function toReading(row: ReadingRow): Reading {
+  return {
+    systemTime: row.system_time,
+    offsetMinutes: row.offset_minutes,
+    value: row.value,
+    trend: row.trend,
+  }
+}
+
+/** Maps a UNIQUE constraint failure to the field it guards. */
+function duplicateField(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('code' in error)) return undefined
+  if (error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined
+  const match = /accounts\.(\w+)/.exec(error.message)
+  return match?.[1] ?? 'value'
+}
+
+/**
+The embedded store: one SQLite file in WAL mode, opened through better-sqlite3.
+Several processes may share the file (the CLI adds accounts while the server runs).
+Calls are synchronous underneath; the promise wrapper keeps the contract engine-neutral.
+*/
+export class SqliteStore implements Store {
+  readonly #db: Database.Database
+  // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
+  readonly #latestByLimit = new Map<number, Database.Statement<[number, number], ReadingRow>>()
+  #statements: ReturnType<SqliteStore['prepareStatements']> | undefined
+  #closed = false
+
+  constructor(config: SqliteStoreConfig) {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true })
+    this.#db = new Database(config.path)
+    this.#db.pragma('journal_mode = WAL')
+    // NORMAL in WAL mode: a commit survives a process crash; only power loss can drop the last ones.
+    this.#db.pragma('synchronous = NORMAL')
+    this.#db.pragma('foreign_keys = ON')
+    this.#db.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
+    this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 268_435_456)}`)
+  }
+
+  async migrate(): Promise<void> {
+    this.#db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    )
+    const apply = this.#db.transaction(() => {
+      const applied = new Set(
+        this.#db
+          .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+          .all()
+          .map((row) => row.version),
+      )
+      for (const migration of sqliteMigrations) {
+        if (applied.has(migration.version)) continue
+        this.#db.exec(migration.sql)
+        this.#db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Date.now())
+      }
+    })
+    // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+    apply.immediate()
+    this.#statements = this.prepareStatements()
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#db.close()
+  }
+
+  private prepareStatements() {
+    const db = this.#db
+    return {
+      insertAccount: db.prepare(
+        `INSERT INTO accounts (account_id, kind, username, email, phone, display_name, password_hash, created_at)
+         VALUES (@id, @kind, @username, @email, @phone, @displayName, @passwordHash, @createdAt)`,
+      ),
+      accountByLogin: db.prepare<[string, string, string], AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE username = ? OR email = ? OR phone = ?
+         ORDER BY account_key LIMIT 3`,
+      ),
+      accountById: db.prepare<[string], AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_id = ?`,
+      ),
+      accountByKey: db.prepare<[number], AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_key = ?`,
+      ),
+      listAccounts: db.prepare<[], AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY created_at, account_key`,
+      ),
+      readImage: db.prepare<[number], { data: Buffer; content_type: string }>(
+        'SELECT data, content_type FROM account_images WHERE account_key = ?',
+      ),
+      writeImage: db.prepare(
+        `INSERT INTO account_images (account_key, content_type, data) VALUES (?, ?, ?)
+         ON CONFLICT (account_key) DO UPDATE SET content_type = excluded.content_type, data = excluded.data`,
+      ),
+      writeRuntimeInfo: db.prepare('UPDATE accounts SET runtime_info = ? WHERE account_key = ?'),
+      insertFailure: db.prepare('INSERT INTO login_failures (subject, failed_at) VALUES (?, ?)'),
+      pruneFailures: db.prepare('DELETE FROM login_failures WHERE subject = ? AND failed_at < ?'),
+      countFailures: db
+        .prepare<[string, number], number>(
+          'SELECT count(*) FROM login_failures WHERE subject = ? AND failed_at >= ?',
+        )
+        .pluck(),
+      clearFailures: db.prepare('DELETE FROM login_failures WHERE subject = ?'),
+      insertSession: db.prepare(
+        'INSERT INTO sessions (session_id, account_key, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      findSession: db.prepare<
+        [string],
+        {
+          account_key: number
+          account_id: string
+          kind: Account['kind']
+          created_at: number
+          expires_at: number
+        }
+      >(
+        `SELECT s.account_key, a.account_id, a.kind, s.created_at, s.expires_at
+         FROM sessions s JOIN accounts a ON a.account_key = s.account_key WHERE s.session_id = ?`,
+      ),
+      endSession: db.prepare(
+        'UPDATE sessions SET expires_at = min(expires_at, ?) WHERE session_id = ?',
+      ),
+      endAccountSessions: db.prepare(
+        'UPDATE sessions SET expires_at = min(expires_at, ?) WHERE account_key = ? AND session_id <> ?',
+      ),
+      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
+      readMonitoring: db.prepare<
+        [number],
+        {
+          monitoring_active: number
+          last_upload_at: number | null
+          receiver_id: string | null
+          serial_number: string | null
+        }
+      >(
+        `SELECT a.monitoring_active, a.last_upload_at, r.receiver_id, r.serial_number
+         FROM accounts a LEFT JOIN receivers r ON r.account_key = a.account_key WHERE a.account_key = ?`,
+      ),
+      setMonitoring: db.prepare('UPDATE accounts SET monitoring_active = ? WHERE account_key = ?'),
+      receiverOwner: db
+        .prepare<[string], number>('SELECT account_key FROM receivers WHERE serial_number = ?')
+        .pluck(),
+      deleteReceiverOf: db.prepare('DELETE FROM receivers WHERE account_key = ?'),
+      insertReceiver: db.prepare(
+        'INSERT INTO receivers (receiver_id, serial_number, account_key, assigned_at) VALUES (?, ?, ?, ?)',
+      ),
+      unassignReceiver: db.prepare(
+        'DELETE FROM receivers WHERE account_key = ? AND receiver_id = ?',
+      ),
+      insertReading: db.prepare(
+        `INSERT INTO readings (account_key, system_time, offset_minutes, value, trend)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      markUpload: db.prepare('UPDATE accounts SET last_upload_at = ? WHERE account_key = ?'),
+    }
+  }
+
+  get #sql() {
+    if (this.#closed) throw new Error('the store is closed')
+    if (!this.#statements) throw new Error('call migrate() before using the store')
+    return this.#statements
+  }
+
+  async createAccount(account: NewAccount): Promise<Account> {
+    try {
+      const result = this.#sql.insertAccount.run({
+        ...account,
+        email: account.email ?? null,
+        phone: account.phone ?? null,
+      })
+      return {
+        key: Number(result.lastInsertRowid),
+        id: account.id,
+        kind: account.kind,
+        username: account.username,
+        email: account.email,
+        phone: account.phone,
+        displayName: account.displayName,
+        passwordHash: account.passwordHash,
+        createdAt: account.createdAt,
+      }
+    } catch (error) {
+      const field = duplicateField(error)
+      if (field) throw new DuplicateKeyError(field)
+      throw error
+    }
+  }
+
+  async findAccountByLogin(login: string): Promise<Account | undefined> {
+    const rows = this.#sql.accountByLogin.all(login, login, login)
+    // A username match wins over an email or phone match on another account.
+    const row = rows.find((r) => r.username.toLowerCase() === login.toLowerCase()) ?? rows[0]
+    return row && toAccount(row)
+  }
+
+  async findAccountById(id: string): Promise<Account | undefined> {
+    const row = this.#sql.accountById.get(id)
+    return row && toAccount(row)
+  }
+
+  async findAccountByKey(key: number): Promise<Account | undefined> {
+    const row = this.#sql.accountByKey.get(key)
+    return row && toAccount(row)
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return this.#sql.listAccounts.all().map(toAccount)
+  }
+
+  async updateAccount(key: number, patch: AccountPatch): Promise<void> {
+    const columns = { displayName: 'display_name', email: 'email', passwordHash: 'password_hash' }
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [field, column] of Object.entries(columns)) {
+      const value = patch[field as keyof AccountPatch]
+      if (value === undefined) continue
+      sets.push(`${column} = ?`)
+      values.push(value)
+    }
+    if (sets.length === 0) return
+    try {
+      this.#db
+        .prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE account_key = ?`)
+        .run(...values, key)
+    } catch (error) {
+      const field = duplicateField(error)
+      if (field) throw new DuplicateKeyError(field)
+      throw error
+    }
+  }
+
+  async readAccountImage(key: number) {
+    const row = this.#sql.readImage.get(key)
+    return row && { data: new Uint8Array(row.data), contentType: row.content_type }
+  }
+
+  async writeAccountImage(key: number, data: Uint8Array, contentType: string): Promise<void> {
+    this.#sql.writeImage.run(key, contentType, Buffer.from(data))
+  }
+
+  async writeRuntimeInfo(key: number, info: Record<string, unknown>): Promise<void> {
+    this.#sql.writeRuntimeInfo.run(JSON.stringify(info), key)
+  }
+
+  async recordLoginFailure(subject: string, at: number, since: number): Promise<number> {
+    const sql = this.#sql
+    return this.#db.transaction(() => {
+      sql.pruneFailures.run(subject, since)
+      sql.insertFailure.run(subject, at)
+      return sql.countFailures.get(subject, since) ?? 0
+    })()
+  }
+
+  async countLoginFailures(subject: string, since: number): Promise<number> {
+    return this.#sql.countFailures.get(subject, since) ?? 0
+  }
+
+  async clearLoginFailures(subject: string): Promise<void> {
+    this.#sql.clearFailures.run(subject)
+  }
+
+  async createSession(session: Omit<Session, 'accountId' | 'kind'>): Promise<void> {
+    this.#sql.insertSession.run(
+      session.id,
+      session.accountKey,
+      session.createdAt,
+      session.expiresAt,
+    )
+  }
+
+  async findSession(id: string): Promise<Session | undefined> {
+    const row = this.#sql.findSession.get(id)
+    if (!row) return undefined
+    return {
+      id,
+      accountKey: row.account_key,
+      accountId: row.account_id,
+      kind: row.kind,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    }
+  }
+
+  async endSession(id: string, at: number): Promise<void> {
+    this.#sql.endSession.run(at, id)
+  }
+
+  async endAccountSessions(accountKey: number, keepId: string, at: number): Promise<void> {
+    this.#sql.endAccountSessions.run(at, accountKey, keepId)
+  }
+
+  async purgeSessions(before: number): Promise<number> {
+    return this.#sql.purgeSessions.run(before).changes
+  }
+
+  async readMonitoring(accountKey: number): Promise<Monitoring> {
+    const row = this.#sql.readMonitoring.get(accountKey)
+    return {
+      active: row?.monitoring_active === 1,
+      receiver:
+        row?.receiver_id && row.serial_number
+          ? { id: row.receiver_id, serialNumber: row.serial_number }
+          : undefined,
+      lastUploadAt: row?.last_upload_at ?? undefined,
+    }
+  }
+
+  async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
+    this.#sql.setMonitoring.run(active ? 1 : 0, accountKey)
+  }
+
+  async findReceiverOwner(serialNumber: string): Promise<number | undefined> {
+    return this.#sql.receiverOwner.get(serialNumber)
+  }
+
+  async assignReceiver(
+    accountKey: number,
+    serialNumber: string,
+    receiverId: string,
+  ): Promise<AssignResult> {
+    const sql = this.#sql
+    return this.#db
+      .transaction((): AssignResult => {
+        const owner = sql.receiverOwner.get(serialNumber)
+        if (owner !== undefined && owner !== accountKey) return { status: 'taken' }
+        sql.deleteReceiverOf.run(accountKey)
+        sql.insertReceiver.run(receiverId, serialNumber, accountKey, Date.now())
+        return { status: 'assigned', receiverId }
+      })
+      .immediate()
+  }
+
+  async unassignReceiver(accountKey: number, receiverId: string): Promise<boolean> {
+    return this.#sql.unassignReceiver.run(accountKey, receiverId).changes > 0
+  }
+
+  async insertReadings(
+    accountKey: number,
+    readings: readonly Reading[],
+    receivedAt: number,
+  ): Promise<number> {
+    const sql = this.#sql
+    return this.#db.transaction(() => {
+      let inserted = 0
+      for (const r of readings) {
+        inserted += sql.insertReading.run(
+          accountKey,
+          r.systemTime,
+          r.offsetMinutes,
+          r.value,
+          r.trend,
+        ).changes
+      }
+      sql.markUpload.run(receivedAt, accountKey)
+      return inserted
+    })()
+  }
+
+  async readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]> {
+    if (limit <= 0) return []
+    return this.#latest(Math.trunc(limit)).all(accountKey, since).map(toReading)
+  }
+
+  #latest(limit: number) {
+    let statement = this.#latestByLimit.get(limit)
+    if (!statement) {
+      statement = this.#db.prepare<[number, number], ReadingRow>(
+        `SELECT system_time, offset_minutes, value, trend FROM readings
+         WHERE account_key = ? AND system_time >= ? ORDER BY system_time DESC LIMIT ${limit}`,
+      )
+      this.#latestByLimit.set(limit, statement)
+    }
+    return statement
+  }
+}

@@ -1,0 +1,151 @@
+/**
+The storage contract the server relies on. Implementations live one per engine
+(`sqlite/`, later `postgres/`) and share one conformance suite (`store.case.ts`).
+Every operation is keyed by account so that a sharded database can keep an account's rows together.
+@module
+*/
+
+/** Publisher accounts upload and share; follower accounts read what was shared with them. */
+export type AccountKind = 'publisher' | 'follower'
+
+/** A stored account. */
+export interface Account {
+  /** Internal row key; never leaves the server. */
+  readonly key: number
+  /** The account id clients see (lower-case UUID). */
+  readonly id: string
+  readonly kind: AccountKind
+  readonly username: string
+  readonly email: string | undefined
+  /** `+<country><number>`, digits only after the plus. */
+  readonly phone: string | undefined
+  readonly displayName: string
+  readonly passwordHash: string
+  readonly createdAt: number
+}
+
+/** What {@link Store.createAccount} needs. */
+export interface NewAccount {
+  id: string
+  kind: AccountKind
+  username: string
+  email?: string | undefined
+  phone?: string | undefined
+  displayName: string
+  passwordHash: string
+  createdAt: number
+}
+
+/** The profile fields an account may change. */
+export interface AccountPatch {
+  displayName?: string
+  email?: string
+  passwordHash?: string
+}
+
+/** A login session. */
+export interface Session {
+  readonly id: string
+  readonly accountKey: number
+  readonly accountId: string
+  readonly kind: AccountKind
+  readonly createdAt: number
+  readonly expiresAt: number
+}
+
+/** A publisher's monitoring state: whether uploads are open and which receiver feeds them. */
+export interface Monitoring {
+  readonly active: boolean
+  /** The assigned receiver, upper-case serial number. */
+  readonly receiver: { readonly id: string; readonly serialNumber: string } | undefined
+  /** When the last accepted upload arrived, on the server's clock. */
+  readonly lastUploadAt: number | undefined
+}
+
+/** One stored glucose reading. */
+export interface Reading {
+  /** System time, epoch ms (the de-duplication key with the account). */
+  readonly systemTime: number
+  /** The publisher's display zone, minutes east of UTC. */
+  readonly offsetMinutes: number
+  /** mg/dL. */
+  readonly value: number
+  /** Trend 0-9. */
+  readonly trend: number
+}
+
+/** Outcome of {@link Store.assignReceiver}. */
+export type AssignResult =
+  { readonly status: 'assigned'; readonly receiverId: string } | { readonly status: 'taken' }
+
+/** Raised by stores when a unique field (username, email, phone) is already in use. */
+export class DuplicateKeyError extends Error {
+  override readonly name = 'DuplicateKeyError'
+  readonly field: string
+  constructor(field: string) {
+    super(`${field} is already in use`)
+    this.field = field
+  }
+}
+
+/** The storage contract. All times are epoch milliseconds on the caller's clock. */
+export interface Store {
+  /** Creates or upgrades the schema. Safe to call on every start. */
+  migrate(): Promise<void>
+  /** Releases connections. Idempotent. */
+  close(): Promise<void>
+
+  createAccount(account: NewAccount): Promise<Account>
+  /** Finds an account by username (case-insensitive), email (case-insensitive) or phone. */
+  findAccountByLogin(login: string): Promise<Account | undefined>
+  findAccountById(id: string): Promise<Account | undefined>
+  findAccountByKey(key: number): Promise<Account | undefined>
+  listAccounts(): Promise<Account[]>
+  updateAccount(key: number, patch: AccountPatch): Promise<void>
+  readAccountImage(key: number): Promise<{ data: Uint8Array; contentType: string } | undefined>
+  writeAccountImage(key: number, data: Uint8Array, contentType: string): Promise<void>
+  writeRuntimeInfo(key: number, info: Record<string, unknown>): Promise<void>
+
+  /** Records a failed login for `subject` and returns the failures since `since`, this one included. */
+  recordLoginFailure(subject: string, at: number, since: number): Promise<number>
+  /** Failed logins for `subject` since `since`. */
+  countLoginFailures(subject: string, since: number): Promise<number>
+  clearLoginFailures(subject: string): Promise<void>
+
+  createSession(session: Omit<Session, 'accountId' | 'kind'>): Promise<void>
+  findSession(id: string): Promise<Session | undefined>
+  /** Ends a session now: later use reports it as no longer valid. */
+  endSession(id: string, at: number): Promise<void>
+  /** Ends every session of an account except `keepId`. */
+  endAccountSessions(accountKey: number, keepId: string, at: number): Promise<void>
+  /** Deletes sessions that expired before `before`; returns how many. */
+  purgeSessions(before: number): Promise<number>
+
+  readMonitoring(accountKey: number): Promise<Monitoring>
+  setMonitoringActive(accountKey: number, active: boolean): Promise<void>
+  /** Which account, if any, has the receiver with this serial number. */
+  findReceiverOwner(serialNumber: string): Promise<number | undefined>
+  /**
+  Makes `serialNumber` this account's receiver, replacing any other it had.
+  Answers `taken` (and changes nothing) when another account has it.
+  */
+  assignReceiver(
+    accountKey: number,
+    serialNumber: string,
+    receiverId: string,
+  ): Promise<AssignResult>
+  /** Unassigns the account's receiver if its id is `receiverId`; true when one was removed. */
+  unassignReceiver(accountKey: number, receiverId: string): Promise<boolean>
+
+  /**
+  Stores readings atomically, skipping any whose system time the account already has.
+  Returns how many were new. Marks the account's last upload time.
+  */
+  insertReadings(
+    accountKey: number,
+    readings: readonly Reading[],
+    receivedAt: number,
+  ): Promise<number>
+  /** Readings with system time at or after `since`, newest first, at most `limit`. */
+  readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]>
+}
