@@ -33,7 +33,7 @@ export class ManualClock implements Clock {
 /** The answer to a {@link TestServer.call}. */
 export interface CallResult {
   readonly status: number
-  readonly headers: Record<string, string | string[] | undefined>
+  readonly headers: Record<string, string | number | string[] | undefined>
   readonly text: string
   /** The body parsed as JSON, or `undefined` when it is empty. */
   readonly json: unknown
