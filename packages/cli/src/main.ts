@@ -24,8 +24,8 @@ async function run(): Promise<void> {
     if (error instanceof CLIError) {
       process.stderr.write(`glucoshare: ${error.message}\n`)
       process.exitCode = error.exitCode
-    } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('E_')) {
-      // citty's own usage errors (unknown command, missing argument).
+    } else if (error instanceof Error && 'code' in error && /^E(ARG$|_)/.test(String(error.code))) {
+      // citty's own usage errors: EARG (missing or invalid argument), E_UNKNOWN_COMMAND and the like.
       process.stderr.write(`glucoshare: ${error.message}\nRun 'glucoshare --help' for usage.\n`)
       process.exitCode = EXIT.usage
     } else {

@@ -8,6 +8,7 @@ import { registerOperations } from './share/register-operations.js'
 import { ShareFault } from './share/share-fault.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
+import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
 
 /** What {@link createApp} needs. */
 export interface AppOptions {
@@ -41,6 +42,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     logger: loggerOptions(options.logger),
   }) as unknown as FastifyInstance
+  answerBeforeStrayBytes(app.server)
 
   // Share clients send every Content-Type, or none, with bodies that may be empty: take raw bytes
   // and let each operation parse what it needs.

@@ -1,6 +1,5 @@
-import type { Account, Store } from '../store/store.js'
-import type { ResolvedServerConfig } from '../config.js'
-import type { Clock } from '../clock.js'
+import type { Account } from '../store/store.js'
+import type { Services } from '../services.js'
 import { ShareFault } from '../share/share-fault.js'
 import { decoyHash, verifyPassword } from './password.js'
 
@@ -13,9 +12,7 @@ Checks credentials with lockout. Unknown accounts and wrong passwords give the s
 when no account matches, so probing names cannot tell which exist.
 */
 export async function verifyLogin(
-  store: Store,
-  config: ResolvedServerConfig,
-  clock: Clock,
+  { store, config, clock }: Services,
   subject: LoginSubject,
   password: string,
   kind: Account['kind'] | undefined,

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { DEXCOM_DEFAULT_UUID } from '@glucoshare/sdk'
 import type { Account, Session, Store } from '../store/store.js'
-import type { ResolvedServerConfig } from '../config.js'
 import type { Clock } from '../clock.js'
+import type { Services } from '../services.js'
 import { ShareFault } from '../share/share-fault.js'
 
 /** Opens a session for an account and returns its id (a random lower-case UUID, never all zeros). */
 export async function openSession(
-  store: Store,
-  config: ResolvedServerConfig,
-  clock: Clock,
+  { store, config, clock }: Services,
   account: Account,
 ): Promise<string> {
   let id = randomUUID()

@@ -79,7 +79,16 @@ function requestBody(operation: Operation): Json | undefined {
   }
 }
 
-function operationObject(operation: Operation): Json {
+/**
+`Area_Name` for the operation's first method; `Area_Name_get` etc. for the others, as OpenAPI
+requires every operationId to be unique and some operations answer both GET and POST.
+*/
+function operationId(operation: Operation, method: Operation['methods'][number]): string {
+  const id = `${operation.area}_${operation.name}`
+  return method === operation.methods[0] ? id : `${id}_${method.toLowerCase()}`
+}
+
+function operationObject(operation: Operation, method: Operation['methods'][number]): Json {
   const faults = [...(operation.auth === 'none' ? [] : SESSION_FAULTS), ...operation.faults]
   const responses: Json = { '200': successResponse(operation) }
   if (operation.auth !== 'none' || operation.body) {
@@ -98,7 +107,7 @@ function operationObject(operation: Operation): Json {
     responses['413'] = faultResponse('The body exceeds the size limit.', ['PayloadTooLarge'])
   const body = requestBody(operation)
   return {
-    operationId: `${operation.area}_${operation.name}`,
+    operationId: operationId(operation, method),
     tags: [operation.extension ? 'glucoshare extensions' : operation.area],
     summary: operation.summary,
     ...(operation.description ? { description: operation.description } : {}),
@@ -114,7 +123,9 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
   const paths: Json = {}
   for (const operation of operations) {
     const item: Json = {}
-    for (const method of operation.methods) item[method.toLowerCase()] = operationObject(operation)
+    for (const method of operation.methods) {
+      item[method.toLowerCase()] = operationObject(operation, method)
+    }
     paths[operationPath(operation)] = item
   }
   paths['/health'] = {

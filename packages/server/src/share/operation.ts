@@ -53,6 +53,11 @@ export interface OperationDef<P extends TObject, B extends TSchema | undefined, 
   readonly params: P
   /** A JSON body the operation needs beyond its named parameters. */
   readonly body?: B
+  /**
+  The body may be raw bytes (an image) instead of JSON: a body that is not JSON then reaches the
+  handler as `rawBody` rather than being refused with HTTP 400.
+  */
+  readonly binaryBody?: boolean
   readonly response: ResponseSpec
   /** Every fault code the operation can answer with, beyond the session faults. */
   readonly faults: readonly FaultCode[]

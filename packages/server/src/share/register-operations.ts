@@ -63,7 +63,7 @@ async function run(
   const { operation } = compiled
   const contentType = request.headers['content-type']
   const rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
-  const body = parseBody(rawBody, contentType)
+  const body = parseOperationBody(operation, rawBody, contentType)
   const input: RequestInput = {
     query: parseQuery(request.url),
     body,
@@ -97,6 +97,20 @@ async function run(
     contentType,
   } as Parameters<Operation['handle']>[0])
   return send(operation, reply, result)
+}
+
+/** Parses the body; for operations taking raw bytes, a body that is not JSON is left to the handler. */
+function parseOperationBody(
+  operation: Operation,
+  rawBody: Buffer | undefined,
+  contentType: string | undefined,
+): unknown {
+  try {
+    return parseBody(rawBody, contentType)
+  } catch (error) {
+    if (operation.binaryBody) return undefined
+    throw error
+  }
 }
 
 /** Reads and checks the session id; a missing or non-UUID id is HTTP 400, as Share answers. */

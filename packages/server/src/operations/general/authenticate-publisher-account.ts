@@ -15,11 +15,8 @@ export const authenticatePublisherAccount = defineOperation({
   response: { kind: 'json', schema: UuidAnswer('The account id.') },
   faults: loginFaults,
   async handle({ params, services }) {
-    const { store, config, clock } = services
     const account = await verifyLogin(
-      store,
-      config,
-      clock,
+      services,
       { login: params.accountName },
       params.password,
       'publisher',

@@ -18,17 +18,9 @@ export const loginPublisherAccountById = defineOperation({
   response: { kind: 'json', schema: UuidAnswer('The session id.') },
   faults: loginFaults,
   async handle({ params, services }) {
-    const { store, config, clock } = services
     const accountId = normalizeUuid(params.accountId.trim())
     if (!accountId) throw invalidArgument('accountId is not a valid UUID.')
-    const account = await verifyLogin(
-      store,
-      config,
-      clock,
-      { accountId },
-      params.password,
-      'publisher',
-    )
-    return openSession(store, config, clock, account)
+    const account = await verifyLogin(services, { accountId }, params.password, 'publisher')
+    return openSession(services, account)
   },
 })

@@ -16,15 +16,12 @@ export const loginPublisherAccountByName = defineOperation({
   response: { kind: 'json', schema: UuidAnswer('The session id.') },
   faults: loginFaults,
   async handle({ params, services }) {
-    const { store, config, clock } = services
     const account = await verifyLogin(
-      store,
-      config,
-      clock,
+      services,
       { login: params.accountName },
       params.password,
       'publisher',
     )
-    return openSession(store, config, clock, account)
+    return openSession(services, account)
   },
 })

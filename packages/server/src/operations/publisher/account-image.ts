@@ -35,6 +35,7 @@ export const updatePublisherAccountImage = defineOperation({
       Type.String({ description: 'Base64 image bytes, when the body is JSON.' }),
     ),
   }),
+  binaryBody: true,
   response: { kind: 'empty' },
   faults: ['InvalidArgument'],
   async handle({ params, rawBody, session, services }) {

@@ -84,6 +84,11 @@ export const updatePublisherAccountEmail = defineOperation({
   async handle({ params, session, services }) {
     const email = params.emailAddress.trim()
     if (!isEmailAddress(email)) throw new ShareFault('InvalidEmailAddress')
+    // Usernames, emails and phone numbers share one login namespace (see createAccount).
+    const holder = await services.store.findAccountByLogin(email)
+    if (holder && holder.key !== session.accountKey) {
+      throw new ShareFault('InvalidEmailAddress', 'The email address is used by another account.')
+    }
     try {
       await services.store.updateAccount(session.accountKey, { email })
     } catch (error) {

@@ -26,29 +26,23 @@ export const startRemoteMonitoringSession = defineOperation({
   methods: ['POST'],
   summary: 'Opens uploads for the publisher',
   description:
-    'When the account has no receiver yet and `serialNumber` is free, it is assigned to the account: xDrip+ starts the session before it assigns its receiver and ignores the answer, so refusing here would stop it from ever uploading. Answers an empty 200.',
+    "With a `serialNumber`, that serial becomes the account's receiver (replacing the account's own previous one) unless another account holds it. xDrip+ starts the session before it assigns its receiver, ignores Start's answer, and does not start again after a failed upload, so refusing a new serial here would stop it from uploading. Answers an empty 200.",
   auth: 'publisher',
   params: Type.Object({ sessionId: SessionIdParam, serialNumber: Type.Optional(SerialNumber) }),
   response: { kind: 'empty' },
   faults: [
     'MonitoringSessionAlreadyActive',
     'MonitoredReceiverNotAssigned',
-    'MonitoredReceiverSerialNumberDoesNotMatch',
     'SerialNumberAssignedToSomeoneElse',
   ],
   async handle({ params, session, services }) {
     const { store } = services
     const monitoring = await store.readMonitoring(session.accountKey)
     if (monitoring.active) throw new ShareFault('MonitoringSessionAlreadyActive')
-    const serial =
-      params.serialNumber === undefined ? undefined : normalizeSerial(params.serialNumber)
-    if (monitoring.receiver) {
-      if (serial !== undefined && serial !== monitoring.receiver.serialNumber) {
-        throw new ShareFault('MonitoredReceiverSerialNumberDoesNotMatch')
-      }
-    } else {
-      if (serial === undefined) throw new ShareFault('MonitoredReceiverNotAssigned')
-      await assignSerial(store, session.accountKey, serial)
+    if (params.serialNumber !== undefined) {
+      await assignSerial(store, session.accountKey, normalizeSerial(params.serialNumber))
+    } else if (!monitoring.receiver) {
+      throw new ShareFault('MonitoredReceiverNotAssigned')
     }
     await store.setMonitoringActive(session.accountKey, true)
   },
