@@ -64,6 +64,7 @@ export interface TestServer {
 }
 
 let counter = 0
+const FIXTURE_SCRYPT_COST = 1024
 
 export async function startTestServer(
   options: { config?: ServerConfig; clock?: ManualClock } = {},
@@ -112,10 +113,12 @@ export async function startTestServer(
   const addAccount: TestServer['addAccount'] = async (input = {}) => {
     counter += 1
     const password = input.password ?? 'correct horse'
+    // A cheap scrypt cost keeps fixtures fast; verification reads the cost from the hash.
     const account = await createAccount(
       store,
       { username: `user${counter}`, ...input, password },
       clock.now(),
+      FIXTURE_SCRYPT_COST,
     )
     return { account, password }
   }

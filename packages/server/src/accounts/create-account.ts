@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Account, AccountKind, Store } from '../store/store.js'
 import { DuplicateKeyError } from '../store/store.js'
-import { hashPassword } from '../auth/password.js'
+import { DEFAULT_SCRYPT_COST, hashPassword } from '../auth/password.js'
 import { isEmailAddress } from '../auth/email-address.js'
 import { normalizeLogin } from '../auth/account-login.js'
 
@@ -28,6 +28,7 @@ export async function createAccount(
   store: Store,
   input: CreateAccountInput,
   now = Date.now(),
+  scryptCost = DEFAULT_SCRYPT_COST,
 ): Promise<Account> {
   const username = input.username.trim()
   if (!USERNAME.test(username) || username.startsWith('+')) {
@@ -60,7 +61,7 @@ export async function createAccount(
     email,
     phone,
     displayName: input.displayName?.trim() || username,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(input.password, scryptCost),
     createdAt: now,
   })
 }

@@ -13,18 +13,19 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   })
 }
 
-/** Hashes a password as `scrypt$N$r$p$salt$key` (base64 parts). */
-export async function hashPassword(password: string): Promise<string> {
+/** The scrypt CPU/memory cost (N) new hashes use. */
+export const DEFAULT_SCRYPT_COST = PARAMS.N
+
+/**
+Hashes a password as `scrypt$N$r$p$salt$key` (base64 parts). The cost is stored in the hash, so
+verification always uses the cost the hash was made with; a lower `cost` is for fixtures only.
+*/
+export async function hashPassword(password: string, cost: number = PARAMS.N): Promise<string> {
   const salt = randomBytes(16)
-  const key = await derive(password, salt, PARAMS)
-  return [
-    'scrypt',
-    PARAMS.N,
-    PARAMS.r,
-    PARAMS.p,
-    salt.toString('base64'),
-    key.toString('base64'),
-  ].join('$')
+  const key = await derive(password, salt, { ...PARAMS, N: cost })
+  return ['scrypt', cost, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join(
+    '$',
+  )
 }
 
 /** True when `password` matches a hash made by {@link hashPassword}. Constant-time on the key. */
