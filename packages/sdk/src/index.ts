@@ -52,3 +52,48 @@ export type {
   WireUploadEgv,
 } from './wire.js'
 export { isUuid, normalizeUuid } from './uuid.js'
+export { ShareClient } from './client.js'
+export type { CallOptions, GlucoseReadingsOptions, PostReadingsResult } from './client.js'
+export { defaultOptions, normalizeOptions } from './options.js'
+export type { LoginMethod, ResolvedShareClientOptions, ShareClientOptions } from './options.js'
+export {
+  AccountError,
+  AccountLockedError,
+  ArgumentError,
+  CLIENT_ERRORS,
+  NetworkError,
+  ServerError,
+  SessionError,
+  ShareError,
+  TimeoutError,
+  isAccountError,
+  isAccountLockedError,
+  isArgumentError,
+  isNetworkError,
+  isServerError,
+  isSessionError,
+  isShareError,
+  isTimeoutError,
+} from './errors.js'
+// Internal on purpose: `shareError`, `clientError` and `checkSerialNumber`.
+export type {
+  ClientErrorCode,
+  ShareErrorCode,
+  ShareErrorFamily,
+  ShareErrorName,
+  ShareErrorOptions,
+} from './errors.js'
+export { fromWireFault } from './from-wire-fault.js'
+export type { FromWireFaultOptions } from './from-wire-fault.js'
+export { GlucoseReading, parseGlucoseReading } from './glucose-reading.js'
+export type { ParseGlucoseReadingOptions } from './glucose-reading.js'
+export {
+  MG_DL_PER_MMOL_L,
+  MMOL_CONVERSIONS,
+  NIGHTSCOUT_MG_DL_PER_MMOL_L,
+  PYDEXCOM_MMOL_L_PER_MG_DL,
+  toMmolL,
+} from './glucose-units.js'
+export type { MmolConversion } from './glucose-units.js'
+export { toWireUploadBody } from './upload-reading.js'
+export type { UploadReading } from './upload-reading.js'
