@@ -14,7 +14,7 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
 }
 
 /** The scrypt CPU/memory cost (N) new hashes use. */
-export const DEFAULT_SCRYPT_COST = PARAMS.N
+export const DEFAULT_SCRYPT_COST: number = PARAMS.N
 
 /**
 Hashes a password as `scrypt$N$r$p$salt$key` (base64 parts). The cost is stored in the hash, so
