@@ -22,6 +22,8 @@ export type {
 } from './store/store.js'
 export { SqliteStore } from './store/sqlite/sqlite-store.js'
 export type { SqliteStoreConfig } from './store/sqlite/sqlite-store-config.js'
+export { PostgresStore } from './store/postgres/postgres-store.js'
+export type { PostgresStoreConfig } from './store/postgres/postgres-store-config.js'
 export { createAccount } from './accounts/create-account.js'
 export type { CreateAccountInput } from './accounts/create-account.js'
 export { hashPassword, verifyPassword } from './auth/password.js'

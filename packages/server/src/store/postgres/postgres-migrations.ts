@@ -1,0 +1,100 @@
+/** A schema change, applied once, in order, inside the migrating transaction. */
+export interface PostgresMigration {
+  readonly version: number
+  readonly name: string
+  /** Unqualified names: `migrate()` points `search_path` at the store's schema first. */
+  readonly sql: string
+}
+
+/**
+PostgreSQL schema history. Never edit a released migration: append a new one.
+
+Types: times are `bigint` epoch ms, trend and zone offset `smallint`, ids `uuid`.
+Case-insensitive uniqueness uses `lower(x COLLATE "C")`, which folds ASCII letters only, exactly
+like SQLite's `COLLATE NOCASE`, whatever the database's locale.
+
+Every per-account table is keyed by `account_key` so that, on Citus, `accounts`, `readings`,
+`receivers` and `account_images` can be distributed by `account_key` and co-located: the hot
+paths (insert and read readings, mark the upload, read monitoring) then touch one shard.
+What is looked up by something other than the account, and how it would be distributed:
+- `sessions` by `session_id` (every request starts there). It copies the account's id and kind,
+  which never change, so `findSession` reads one row with no join and the table can be
+  distributed by `session_id` on its own; the only by-account statement (`endAccountSessions`,
+  on a password change) becomes a multi-shard update, and there is no foreign key to `accounts`.
+- `login_failures` by `subject`: one row per subject, distributed by `subject`.
+- The unique login names (`username`, `email`, `phone`) and receiver serial numbers are global
+  constraints. Citus only enforces uniqueness that includes the distribution column, so a
+  distributed deployment moves them into lookup tables distributed by the unique value
+  (`login_names(name) → account_key`, `receivers` by `serial_number`) and writes both in one
+  transaction. On a single PostgreSQL they stay plain unique indexes, as here.
+*/
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'publisher accounts, sessions, receivers and readings',
+    sql: `
+      CREATE TABLE accounts (
+        account_key       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account_id        uuid NOT NULL,
+        kind              text NOT NULL CHECK (kind IN ('publisher', 'follower')),
+        username          text NOT NULL,
+        email             text,
+        phone             text,
+        display_name      text NOT NULL,
+        password_hash     text NOT NULL,
+        created_at        bigint NOT NULL,
+        monitoring_active boolean NOT NULL DEFAULT false,
+        last_upload_at    bigint,
+        runtime_info      jsonb
+      );
+      CREATE UNIQUE INDEX accounts_account_id_key ON accounts (account_id);
+      CREATE UNIQUE INDEX accounts_username_key ON accounts (lower(username COLLATE "C"));
+      CREATE UNIQUE INDEX accounts_email_key ON accounts (lower(email COLLATE "C"));
+      CREATE UNIQUE INDEX accounts_phone_key ON accounts (phone);
+
+      CREATE TABLE account_images (
+        account_key  bigint PRIMARY KEY REFERENCES accounts (account_key) ON DELETE CASCADE,
+        content_type text NOT NULL,
+        data         bytea NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        session_id  uuid PRIMARY KEY,
+        account_key bigint NOT NULL,
+        account_id  uuid NOT NULL,
+        kind        text NOT NULL,
+        created_at  bigint NOT NULL,
+        expires_at  bigint NOT NULL
+      );
+      CREATE INDEX sessions_account ON sessions (account_key);
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+      -- One row per subject: recording a failure is one upsert that locks that row, so
+      -- concurrent failures for one subject are counted one after the other.
+      CREATE TABLE login_failures (
+        subject   text PRIMARY KEY,
+        failed_at bigint[] NOT NULL
+      );
+
+      CREATE TABLE receivers (
+        account_key   bigint PRIMARY KEY REFERENCES accounts (account_key) ON DELETE CASCADE,
+        receiver_id   uuid NOT NULL,
+        serial_number text NOT NULL,
+        assigned_at   bigint NOT NULL
+      );
+      CREATE UNIQUE INDEX receivers_receiver_id_key ON receivers (receiver_id);
+      CREATE UNIQUE INDEX receivers_serial_number_key ON receivers (serial_number);
+
+      -- Column order packs a row into 24 bytes. No foreign key: it would cost an accounts
+      -- lookup per inserted reading (SQLite's readings table has none either).
+      CREATE TABLE readings (
+        account_key    bigint NOT NULL,
+        system_time    bigint NOT NULL,
+        value          integer NOT NULL,
+        offset_minutes smallint NOT NULL,
+        trend          smallint NOT NULL,
+        CONSTRAINT readings_pkey PRIMARY KEY (account_key, system_time)
+      );
+    `,
+  },
+]

@@ -1,0 +1,478 @@
+import {
+  DatabaseError,
+  escapeIdentifier,
+  Pool,
+  TypeOverrides,
+  type PoolClient,
+  type QueryResult,
+  type QueryResultRow,
+} from 'pg'
+import {
+  DuplicateKeyError,
+  type Account,
+  type AccountPatch,
+  type AssignResult,
+  type Monitoring,
+  type NewAccount,
+  type Reading,
+  type Session,
+  type Store,
+} from '../store.js'
+import type { PostgresStoreConfig } from './postgres-store-config.js'
+import { postgresMigrations } from './postgres-migrations.js'
+import {
+  postgresStatements,
+  type PostgresStatement,
+  type PostgresStatements,
+} from './postgres-statements.js'
+
+interface AccountRow {
+  account_key: number
+  account_id: string
+  kind: Account['kind']
+  username: string
+  email: string | null
+  phone: string | null
+  display_name: string
+  password_hash: string
+  created_at: number
+}
+
+interface ReadingRow {
+  system_time: number
+  offset_minutes: number
+  value: number
+  trend: number
+}
+
+// The SQLite store compares ids as text; only this exact form can match a stored id there.
+const STORED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+// Arbitrary first half of the migration advisory lock key; the second half is the schema's hash.
+const MIGRATION_LOCK = 0x67_6c_75_63 // 'gluc'
+
+// Unique index → the field DuplicateKeyError names (the SQLite store names the column).
+const UNIQUE_FIELDS: Readonly<Record<string, string>> = {
+  accounts_username_key: 'username',
+  accounts_email_key: 'email',
+  accounts_phone_key: 'phone',
+  accounts_account_id_key: 'account_id',
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    key: row.account_key,
+    id: row.account_id,
+    kind: row.kind,
+    username: row.username,
+    email: row.email ?? undefined,
+    phone: row.phone ?? undefined,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  }
+}
+
+function toReading(row: ReadingRow): Reading {
+  return {
+    systemTime: row.system_time,
+    offsetMinutes: row.offset_minutes,
+    value: row.value,
+    trend: row.trend,
+  }
+}
+
+/** `bigint` columns (keys, epoch ms, counts) as numbers: all stay far below 2^53. */
+function parseBigint(text: string): number {
+  const value = Number(text)
+  if (!Number.isSafeInteger(value)) throw new RangeError(`bigint ${text} exceeds 2^53`)
+  return value
+}
+
+function isUniqueViolation(error: unknown, constraint?: string): error is DatabaseError {
+  return (
+    error instanceof DatabaseError &&
+    error.code === '23505' &&
+    (constraint === undefined || error.constraint === constraint)
+  )
+}
+
+function asDuplicateKey(error: unknown): unknown {
+  if (!isUniqueViolation(error)) return error
+  return new DuplicateKeyError(UNIQUE_FIELDS[error.constraint ?? ''] ?? 'value')
+}
+
+// Errors about the statement (bad data, constraints, conflicts, SQL) leave the connection usable;
+// anything else (socket errors, termination, shutdown) may not, so the pool drops that connection.
+function connectionMayBeBroken(error: unknown): boolean {
+  return !(error instanceof DatabaseError && /^(22|23|40|42)/.test(error.code ?? ''))
+}
+
+/**
+The store for several server processes sharing one PostgreSQL database, through a `pg` pool.
+Every call is one statement (so one transaction) on a named prepared statement. A lost
+connection makes the calls using it reject; the pool discards it and reconnects on the next call.
+*/
+export class PostgresStore implements Store {
+  readonly #pool: Pool
+  readonly #schema: string | undefined
+  readonly #statements: PostgresStatements
+  #migrated = false
+  #closing: Promise<void> | undefined
+
+  constructor(config: PostgresStoreConfig) {
+    this.#schema = config.schema
+    this.#statements = postgresStatements(
+      config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
+    )
+    const types = new TypeOverrides()
+    types.setTypeParser(20, 'text', parseBigint) // int8
+    this.#pool = new Pool({
+      connectionString: config.connectionString,
+      max: config.poolSize ?? 10,
+      connectionTimeoutMillis: config.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: config.idleTimeoutMs ?? 10_000,
+      keepAlive: true,
+      application_name: 'glucoshare',
+      types,
+    })
+    // Without a listener, an idle connection's error (PostgreSQL restarted) would crash the process.
+    const onPoolError = config.onPoolError
+    this.#pool.on('error', (error) => onPoolError?.(error))
+  }
+
+  async migrate(): Promise<void> {
+    this.#ensureOpen()
+    await this.#transaction(async (client) => {
+      // Serialises every instance migrating this schema; the lock ends with the transaction.
+      await client.query(
+        'SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2::text, current_schema()::text)))',
+        [MIGRATION_LOCK, this.#schema ?? null],
+      )
+      if (this.#schema !== undefined) {
+        const schema = escapeIdentifier(this.#schema)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+        await client.query(`SET LOCAL search_path TO ${schema}`)
+      }
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
+      )
+      const applied = await client.query<{ version: number }>(
+        'SELECT version FROM schema_migrations',
+      )
+      const versions = new Set(applied.rows.map((row) => row.version))
+      for (const migration of postgresMigrations) {
+        if (versions.has(migration.version)) continue
+        await client.query(migration.sql)
+        await client.query(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+          [migration.version, migration.name, Date.now()],
+        )
+      }
+    })
+    this.#migrated = true
+  }
+
+  async close(): Promise<void> {
+    this.#closing ??= this.#pool.end()
+    await this.#closing
+  }
+
+  #ensureOpen(): void {
+    if (this.#closing) throw new Error('the store is closed')
+  }
+
+  #ensureReady(): void {
+    this.#ensureOpen()
+    if (!this.#migrated) throw new Error('call migrate() before using the store')
+  }
+
+  /** Runs one named statement on a pooled connection. */
+  async #run<R extends QueryResultRow>(
+    statement: PostgresStatement,
+    values: unknown[],
+  ): Promise<QueryResult<R>> {
+    this.#ensureReady()
+    return this.#withClient((client) =>
+      client.query<R>({ name: statement.name, text: statement.text, values }),
+    )
+  }
+
+  async #transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    await this.#withClient(async (client) => {
+      await client.query('BEGIN')
+      try {
+        await work(client)
+        await client.query('COMMIT')
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw error
+      }
+    })
+  }
+
+  async #withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    // A checked-out connection has no pool listener: its socket error would otherwise crash.
+    let broken: Error | undefined
+    const onError = (error: Error) => {
+      broken = error
+    }
+    client.on('error', onError)
+    try {
+      return await work(client)
+    } catch (error) {
+      if (connectionMayBeBroken(error)) broken ??= error as Error
+      throw error
+    } finally {
+      client.removeListener('error', onError)
+      client.release(broken)
+    }
+  }
+
+  async createAccount(account: NewAccount): Promise<Account> {
+    try {
+      const result = await this.#run<{ account_key: number }>(this.#statements.insertAccount, [
+        account.id,
+        account.kind,
+        account.username,
+        account.email ?? null,
+        account.phone ?? null,
+        account.displayName,
+        account.passwordHash,
+        account.createdAt,
+      ])
+      return {
+        key: result.rows[0]!.account_key,
+        id: account.id,
+        kind: account.kind,
+        username: account.username,
+        email: account.email,
+        phone: account.phone,
+        displayName: account.displayName,
+        passwordHash: account.passwordHash,
+        createdAt: account.createdAt,
+      }
+    } catch (error) {
+      throw asDuplicateKey(error)
+    }
+  }
+
+  async findAccountByLogin(login: string): Promise<Account | undefined> {
+    const { rows } = await this.#run<AccountRow>(this.#statements.accountByLogin, [login])
+    return rows[0] && toAccount(rows[0])
+  }
+
+  async findAccountById(id: string): Promise<Account | undefined> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(id)) return undefined
+    const { rows } = await this.#run<AccountRow>(this.#statements.accountById, [id])
+    return rows[0] && toAccount(rows[0])
+  }
+
+  async findAccountByKey(key: number): Promise<Account | undefined> {
+    const { rows } = await this.#run<AccountRow>(this.#statements.accountByKey, [key])
+    return rows[0] && toAccount(rows[0])
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    const { rows } = await this.#run<AccountRow>(this.#statements.listAccounts, [])
+    return rows.map(toAccount)
+  }
+
+  async updateAccount(key: number, patch: AccountPatch): Promise<void> {
+    const columns = { displayName: 'display_name', email: 'email', passwordHash: 'password_hash' }
+    const sets: string[] = []
+    const values: unknown[] = [key]
+    for (const [field, column] of Object.entries(columns)) {
+      const value = patch[field as keyof AccountPatch]
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (sets.length === 0) return
+    const names = sets.map((set) => set.split(' ')[0]).join('_')
+    const table =
+      this.#schema === undefined ? 'accounts' : `${escapeIdentifier(this.#schema)}.accounts`
+    try {
+      await this.#run(
+        {
+          name: `glucoshare_update_account_${names}`,
+          text: `UPDATE ${table} SET ${sets.join(', ')} WHERE account_key = $1`,
+        },
+        values,
+      )
+    } catch (error) {
+      throw asDuplicateKey(error)
+    }
+  }
+
+  async readAccountImage(key: number) {
+    const { rows } = await this.#run<{ data: Buffer; content_type: string }>(
+      this.#statements.readImage,
+      [key],
+    )
+    const row = rows[0]
+    return row && { data: new Uint8Array(row.data), contentType: row.content_type }
+  }
+
+  async writeAccountImage(key: number, data: Uint8Array, contentType: string): Promise<void> {
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    await this.#run(this.#statements.writeImage, [key, contentType, bytes])
+  }
+
+  async writeRuntimeInfo(key: number, info: Record<string, unknown>): Promise<void> {
+    await this.#run(this.#statements.writeRuntimeInfo, [key, JSON.stringify(info)])
+  }
+
+  async recordLoginFailure(subject: string, at: number, since: number): Promise<number> {
+    const { rows } = await this.#run<{ failures: number }>(this.#statements.recordFailure, [
+      subject,
+      at,
+      since,
+    ])
+    return rows[0]?.failures ?? 0
+  }
+
+  async countLoginFailures(subject: string, since: number): Promise<number> {
+    const { rows } = await this.#run<{ failures: number }>(this.#statements.countFailures, [
+      subject,
+      since,
+    ])
+    return rows[0]?.failures ?? 0
+  }
+
+  async clearLoginFailures(subject: string): Promise<void> {
+    await this.#run(this.#statements.clearFailures, [subject])
+  }
+
+  async createSession(session: Omit<Session, 'accountId' | 'kind'>): Promise<void> {
+    const result = await this.#run(this.#statements.insertSession, [
+      session.id,
+      session.accountKey,
+      session.createdAt,
+      session.expiresAt,
+    ])
+    // The SQLite store's foreign key refuses such a session too.
+    if (result.rowCount === 0) throw new Error(`no account has key ${session.accountKey}`)
+  }
+
+  async findSession(id: string): Promise<Session | undefined> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(id)) return undefined
+    const { rows } = await this.#run<{
+      account_key: number
+      account_id: string
+      kind: Account['kind']
+      created_at: number
+      expires_at: number
+    }>(this.#statements.findSession, [id])
+    const row = rows[0]
+    if (!row) return undefined
+    return {
+      id,
+      accountKey: row.account_key,
+      accountId: row.account_id,
+      kind: row.kind,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    }
+  }
+
+  async endSession(id: string, at: number): Promise<void> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(id)) return
+    await this.#run(this.#statements.endSession, [id, at])
+  }
+
+  async endAccountSessions(accountKey: number, keepId: string, at: number): Promise<void> {
+    const keep = STORED_UUID.test(keepId) ? keepId : null
+    await this.#run(this.#statements.endAccountSessions, [accountKey, keep, at])
+  }
+
+  async purgeSessions(before: number): Promise<number> {
+    return (await this.#run(this.#statements.purgeSessions, [before])).rowCount ?? 0
+  }
+
+  async readMonitoring(accountKey: number): Promise<Monitoring> {
+    const { rows } = await this.#run<{
+      monitoring_active: boolean
+      last_upload_at: number | null
+      receiver_id: string | null
+      serial_number: string | null
+    }>(this.#statements.readMonitoring, [accountKey])
+    const row = rows[0]
+    return {
+      active: row?.monitoring_active === true,
+      receiver:
+        row?.receiver_id && row.serial_number
+          ? { id: row.receiver_id, serialNumber: row.serial_number }
+          : undefined,
+      lastUploadAt: row?.last_upload_at ?? undefined,
+    }
+  }
+
+  async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
+    await this.#run(this.#statements.setMonitoring, [accountKey, active])
+  }
+
+  async findReceiverOwner(serialNumber: string): Promise<number | undefined> {
+    const { rows } = await this.#run<{ account_key: number }>(this.#statements.receiverOwner, [
+      serialNumber,
+    ])
+    return rows[0]?.account_key
+  }
+
+  async assignReceiver(
+    accountKey: number,
+    serialNumber: string,
+    receiverId: string,
+  ): Promise<AssignResult> {
+    try {
+      const result = await this.#run(this.#statements.assignReceiver, [
+        accountKey,
+        receiverId,
+        serialNumber,
+        Date.now(),
+      ])
+      return result.rowCount === 0 ? { status: 'taken' } : { status: 'assigned', receiverId }
+    } catch (error) {
+      if (isUniqueViolation(error, 'receivers_serial_number_key')) return { status: 'taken' }
+      throw error
+    }
+  }
+
+  async unassignReceiver(accountKey: number, receiverId: string): Promise<boolean> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(receiverId)) return false
+    const result = await this.#run(this.#statements.unassignReceiver, [accountKey, receiverId])
+    return (result.rowCount ?? 0) > 0
+  }
+
+  async insertReadings(
+    accountKey: number,
+    readings: readonly Reading[],
+    receivedAt: number,
+  ): Promise<number> {
+    const { rows } = await this.#run<{ inserted: number }>(this.#statements.insertReadings, [
+      accountKey,
+      readings.map((r) => r.systemTime),
+      readings.map((r) => r.value),
+      readings.map((r) => r.offsetMinutes),
+      readings.map((r) => r.trend),
+      receivedAt,
+    ])
+    return rows[0]?.inserted ?? 0
+  }
+
+  async readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]> {
+    this.#ensureReady()
+    if (limit <= 0) return []
+    const { rows } = await this.#run<ReadingRow>(this.#statements.readLatest, [
+      accountKey,
+      since,
+      Math.trunc(limit),
+    ])
+    return rows.map(toReading)
+  }
+}
