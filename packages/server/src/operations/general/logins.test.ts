@@ -6,21 +6,12 @@ import {
   DEXCOM_DEFAULT_UUID,
 } from '@glucoshare/sdk'
 import { startTestServer, type CallResult, type TestServer } from '../../test-support.js'
+import { expectFault } from '../../test-expect.js'
 
 const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const HOUR = 60 * 60_000
 
 /** Asserts a Share fault envelope with the given code and HTTP status. */
-function expectFault(result: CallResult, code: string, status = 500): Record<string, unknown> {
-  expect(result.status, result.text).toBe(status)
-  expect(result.headers['content-type']).toMatch(/^application\/json/)
-  const body = result.json as Record<string, unknown>
-  expect(Object.keys(body).sort()).toEqual(['Code', 'Message', 'SubCode', 'TypeName'])
-  expect(body['Code']).toBe(code)
-  expect(body['TypeName']).toBe('FaultException')
-  expect(typeof body['SubCode']).toBe('string')
-  return body
-}
 
 /** Asserts a successful login answer: a bare JSON string holding a lower-case UUID. */
 function expectUuidAnswer(result: CallResult): string {

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { startTestServer, egvBody, type CallResult, type TestServer } from '../../test-support.js'
 import type { ServerConfig } from '../../config.js'
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js'
+import { expectFault } from '../../test-expect.js'
 
 const MINUTE = 60_000
 const UPLOAD = 'Publisher/PostReceiverEgvRecords'
@@ -36,14 +37,6 @@ function read(
   query: Record<string, string | number>,
 ): Promise<CallResult> {
   return on.call(READ, { query: { sessionId, ...query } })
-}
-
-function expectFault(result: CallResult, code: string, status = 500): void {
-  expect({
-    status: result.status,
-    code: (result.json as { Code?: unknown } | undefined)?.Code,
-  }).toEqual({ status, code })
-  expect(result.json).toMatchObject({ TypeName: 'FaultException' })
 }
 
 function messageOf(result: CallResult): string {

@@ -1,25 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { DEXCOM_APPLICATION_ID } from '@glucoshare/sdk'
-import { egvBody, startTestServer, type CallResult, type TestServer } from '../../test-support.js'
+import { egvBody, startTestServer, type TestServer } from '../../test-support.js'
+import { expectFault, expectEmpty } from '../../test-expect.js'
 
 const LOWER_UUID_ANSWER = /^"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$/
-
-function expectFault(result: CallResult, code: string, status = 500): Record<string, unknown> {
-  expect(result.status, result.text).toBe(status)
-  expect(result.headers['content-type']).toMatch(/^application\/json/)
-  const body = result.json as Record<string, unknown>
-  expect(Object.keys(body).sort()).toEqual(['Code', 'Message', 'SubCode', 'TypeName'])
-  expect(body['Code']).toBe(code)
-  expect(body['TypeName']).toBe('FaultException')
-  return body
-}
-
-function expectEmpty(result: CallResult): void {
-  expect(result.status, result.text).toBe(200)
-  expect(result.text).toBe('')
-  expect(result.headers['content-length']).toBe('0')
-}
 
 describe('publisher monitoring operations', () => {
   let server: TestServer

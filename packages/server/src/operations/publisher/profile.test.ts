@@ -1,26 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { DEXCOM_APPLICATION_ID, DEXCOM_SERVICES_PATH } from '@glucoshare/sdk'
-import { startTestServer, type CallResult, type TestServer } from '../../test-support.js'
+import { startTestServer, type TestServer } from '../../test-support.js'
 import type { Account } from '../../store/store.js'
+import { expectFault, expectEmpty } from '../../test-expect.js'
 
 const PASSWORD = 'correct horse'
-
-function expectFault(result: CallResult, code: string, status = 500): Record<string, unknown> {
-  expect(result.status, result.text).toBe(status)
-  expect(result.headers['content-type']).toMatch(/^application\/json/)
-  const body = result.json as Record<string, unknown>
-  expect(Object.keys(body).sort()).toEqual(['Code', 'Message', 'SubCode', 'TypeName'])
-  expect(body['Code']).toBe(code)
-  expect(body['TypeName']).toBe('FaultException')
-  return body
-}
-
-function expectEmpty(result: CallResult): void {
-  expect(result.status, result.text).toBe(200)
-  expect(result.text).toBe('')
-  expect(result.headers['content-length']).toBe('0')
-}
 
 /** A tiny image of each kind: the signature bytes followed by filler. */
 const PNG = Buffer.concat([

@@ -18,6 +18,7 @@ import {
   type Session,
   type Store,
 } from '../store.js'
+import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 import { postgresMigrations } from './postgres-migrations.js'
 import {
@@ -25,25 +26,6 @@ import {
   type PostgresStatement,
   type PostgresStatements,
 } from './postgres-statements.js'
-
-interface AccountRow {
-  account_key: number
-  account_id: string
-  kind: Account['kind']
-  username: string
-  email: string | null
-  phone: string | null
-  display_name: string
-  password_hash: string
-  created_at: number
-}
-
-interface ReadingRow {
-  system_time: number
-  offset_minutes: number
-  value: number
-  trend: number
-}
 
 // The SQLite store compares ids as text; only this exact form can match a stored id there.
 const STORED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -57,29 +39,6 @@ const UNIQUE_FIELDS: Readonly<Record<string, string>> = {
   accounts_email_key: 'email',
   accounts_phone_key: 'phone',
   accounts_account_id_key: 'account_id',
-}
-
-function toAccount(row: AccountRow): Account {
-  return {
-    key: row.account_key,
-    id: row.account_id,
-    kind: row.kind,
-    username: row.username,
-    email: row.email ?? undefined,
-    phone: row.phone ?? undefined,
-    displayName: row.display_name,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-  }
-}
-
-function toReading(row: ReadingRow): Reading {
-  return {
-    systemTime: row.system_time,
-    offsetMinutes: row.offset_minutes,
-    value: row.value,
-    trend: row.trend,
-  }
 }
 
 /** `bigint` columns (keys, epoch ms, counts) as numbers: all stay far below 2^53. */

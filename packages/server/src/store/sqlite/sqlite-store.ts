@@ -12,53 +12,12 @@ import {
   type Session,
   type Store,
 } from '../store.js'
+import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 
-interface AccountRow {
-  account_key: number
-  account_id: string
-  kind: Account['kind']
-  username: string
-  email: string | null
-  phone: string | null
-  display_name: string
-  password_hash: string
-  created_at: number
-}
-
-interface ReadingRow {
-  system_time: number
-  offset_minutes: number
-  value: number
-  trend: number
-}
-
 const ACCOUNT_COLUMNS =
   'account_key, account_id, kind, username, email, phone, display_name, password_hash, created_at'
-
-function toAccount(row: AccountRow): Account {
-  return {
-    key: row.account_key,
-    id: row.account_id,
-    kind: row.kind,
-    username: row.username,
-    email: row.email ?? undefined,
-    phone: row.phone ?? undefined,
-    displayName: row.display_name,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-  }
-}
-
-function toReading(row: ReadingRow): Reading {
-  return {
-    systemTime: row.system_time,
-    offsetMinutes: row.offset_minutes,
-    value: row.value,
-    trend: row.trend,
-  }
-}
 
 /** Maps a UNIQUE constraint failure to the field it guards. */
 function duplicateField(error: unknown): string | undefined {
