@@ -4,4 +4,6 @@ import type { SubCommandsDef } from 'citty'
 export const commands: SubCommandsDef = {
   serve: () => import('./serve.js').then((m) => m.default),
   accounts: () => import('./accounts/index.js').then((m) => m.default),
+  latest: () => import('./latest.js').then((m) => m.default),
+  readings: () => import('./readings.js').then((m) => m.default),
 }
