@@ -2,26 +2,17 @@
 The built `glucoshare` command, run as a process: usage, exit codes and messages, and the
 accounts commands against a real SQLite file. Needs `npx tsc -b` first, as `npm test` does.
 */
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { stripVTControlCharacters } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '@glucoshare/server'
+import { runCli, type CliResult } from './run-cli.js'
 
-const BIN = fileURLToPath(new URL('../bin/glucoshare.js', import.meta.url))
 // Test-only credentials; nothing here resembles a real secret.
 const PASSWORD = 'cli-test-passphrase-not-secret'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const STACK_FRAME = /^\s+at /m
-
-interface CliResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
 
 let dir = ''
 let db = ''
@@ -36,35 +27,7 @@ afterEach(() => {
 })
 
 /** Runs the built CLI in the test's folder, with `input` on standard input. */
-function cli(args: readonly string[], input = ''): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('GLUCOSHARE_')) env[name] = value
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    // A bound, not an assertion: a command that wrongly keeps running (a server that should
-    // have refused to start) fails its test instead of stalling the run.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({
-        code,
-        stdout: stripVTControlCharacters(stdout),
-        stderr: stripVTControlCharacters(stderr),
-      })
-    })
-    child.stdin.end(input)
-  })
-}
+const cli = (args: readonly string[], input = '') => runCli(args, { cwd: dir, input })
 
 function addAccount(username: string, ...extra: string[]): Promise<CliResult> {
   return cli(

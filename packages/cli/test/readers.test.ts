@@ -5,20 +5,17 @@ Covers values, trends, times and freshness, the table and JSON outputs, exit cod
 credential source, and that no password or session id is ever printed.
 Needs `npx tsc -b` first, as `npm test` does.
 */
-import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { stripVTControlCharacters } from 'node:util'
 import Database from 'better-sqlite3'
 import { generate } from 'selfsigned'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ShareClient, type TrendName } from '@glucoshare/sdk'
 import { SqliteStore, createAccount, serve, type RunningServer } from '@glucoshare/server'
+import { runCli, type CliResult } from './run-cli.js'
 
-const BIN = fileURLToPath(new URL('../bin/glucoshare.js', import.meta.url))
 // Test-only credentials; nothing here resembles a real secret.
 const PASSWORD = 'readers-test-passphrase-not-secret'
 const WRONG_PASSWORD = 'readers-wrong-passphrase-not-secret'
@@ -30,15 +27,6 @@ const MINUTE = 60_000
 // The CLI prints local times in the zone of TZ; Kolkata has no daylight saving time.
 const TZ = 'Asia/Kolkata'
 const TZ_OFFSET_MINUTES = 330
-
-interface CliResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-  /** Date.now() just before the process started and just after it ended. */
-  readonly startedAt: number
-  readonly endedAt: number
-}
 
 interface Uploaded {
   readonly minutesAgo: number
@@ -112,56 +100,16 @@ function expectAge(result: CliResult, readingMs: number, ageSeconds: unknown): v
   expect(ageSeconds).toBeLessThanOrEqual(high)
 }
 
-/** The environment without the machine's GLUCOSHARE_* settings, config file or TLS overrides. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (
-      name.startsWith('GLUCOSHARE_') ||
-      name.startsWith('NODE_TLS') ||
-      name === 'NODE_EXTRA_CA_CERTS'
-    )
-      continue
-    env[name] = value
-  }
-  return { ...env, XDG_CONFIG_HOME: emptyXdg, TZ, NO_COLOR: '1' }
-}
-
-/** Runs the built CLI with `input` on standard input and extra environment variables. */
 function cli(
   args: readonly string[],
   { input = '', env = {} }: { input?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const startedAt = Date.now()
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...baseEnv(), ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    // A bound, not an assertion: a hung command fails its test instead of stalling the run.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      const result = {
-        code,
-        stdout: stripVTControlCharacters(stdout),
-        stderr: stripVTControlCharacters(stderr),
-        startedAt,
-        endedAt: Date.now(),
-      }
+  return runCli(args, { cwd: dir, input, env: { XDG_CONFIG_HOME: emptyXdg, TZ, ...env } }).then(
+    (result) => {
       outputs.push(result)
-      resolve(result)
-    })
-    child.stdin.end(input)
-  })
+      return result
+    },
+  )
 }
 
 /** `latest`/`readings` against the test server as `username`, the password on standard input. */

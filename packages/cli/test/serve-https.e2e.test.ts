@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { generate } from 'selfsigned'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SqliteStore } from '@glucoshare/server'
+import { BIN, cleanEnv, runCli } from './run-cli.js'
 
-const BIN = fileURLToPath(new URL('../bin/glucoshare.js', import.meta.url))
 const SERVICES = '/ShareWebServices/Services'
 const APPLICATION_ID = 'd89443d2-327c-4a6f-89e5-496bbb0317db'
 const UPLOADER_UA = 'Dexcom Share/3.0.2.11 CFNetwork/711.2.23 Darwin/14.0.0'
@@ -24,12 +23,6 @@ const PASSWORD = 'e2e-test-passphrase-not-secret'
 const SERIAL = 'SM12345678'
 const UUID_ANSWER = /^"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$/
 const FAULT_KEYS = ['Code', 'Message', 'SubCode', 'TypeName']
-
-interface CliResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
 
 interface Answer {
   readonly status: number
@@ -47,15 +40,6 @@ interface RequestOptions {
   readonly method?: 'GET' | 'POST'
 }
 
-/** The environment without any GLUCOSHARE_* setting of the machine running the tests. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NO_COLOR: '1' }
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('GLUCOSHARE_')) env[name] = value
-  }
-  return env
-}
-
 let dir = ''
 let dbPath = ''
 let certPem = ''
@@ -63,27 +47,7 @@ let baseUrl = ''
 let server: ChildProcessWithoutNullStreams | undefined
 let serverLog = ''
 
-/** Runs the built CLI to completion, with `input` on standard input. */
-function runCli(args: readonly string[], input = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cleanEnv() })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    // A bound, not an assertion: a hung command fails the test instead of stalling the run.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-    child.stdin.end(input)
-  })
-}
+const cli = (args: readonly string[], input = '') => runCli(args, { cwd: dir, input })
 
 /** Starts `glucoshare serve` over HTTPS on a free port and resolves with its URL. */
 function startServer(certFile: string, keyFile: string): Promise<string> {
@@ -242,7 +206,7 @@ beforeAll(async () => {
   writeFileSync(certFile, pems.cert)
   writeFileSync(keyFile, pems.private, { mode: 0o600 })
 
-  const added = await runCli(
+  const added = await cli(
     ['accounts', 'add', '--username', USERNAME, '--password-stdin', '--db', dbPath, '--json'],
     `${PASSWORD}\n`,
   )
@@ -409,7 +373,7 @@ describe('glucoshare serve over HTTPS, as a separate process', () => {
   })
 
   it('adds and lists accounts in the same database while the server runs, and the new account logs in at once', async () => {
-    const added = await runCli(
+    const added = await cli(
       ['accounts', 'add', '--username', 'e2e_second', '--password-stdin', '--db', dbPath, '--json'],
       'e2e-second-passphrase',
     )
@@ -417,7 +381,7 @@ describe('glucoshare serve over HTTPS, as a separate process', () => {
     expect(added.code).toBe(0)
     const secondId = (JSON.parse(added.stdout) as { accountId: string }).accountId
 
-    const listed = await runCli(['accounts', 'list', '--db', dbPath, '--json'])
+    const listed = await cli(['accounts', 'list', '--db', dbPath, '--json'])
     expect(listed.code).toBe(0)
     const rows = JSON.parse(listed.stdout) as { accountId: string; username: string }[]
     expect(rows.map((row) => [row.username, row.accountId])).toStrictEqual([
@@ -451,7 +415,7 @@ describe('glucoshare serve over HTTPS, as a separate process', () => {
   it('stops on SIGTERM with exit code 0 and keeps every acknowledged reading', async () => {
     expect(await stopServer()).toBe(0)
 
-    const listed = await runCli(['accounts', 'list', '--db', dbPath])
+    const listed = await cli(['accounts', 'list', '--db', dbPath])
     expect(listed.code).toBe(0)
     expect(listed.stdout).toContain(accountId)
     expect(listed.stdout).toContain(USERNAME)
