@@ -10,12 +10,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { request } from 'node:http'
-import { fileURLToPath } from 'node:url'
+import { tmpdir } from 'node:os'
 import { Client, escapeIdentifier } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TcpRelay } from '../../server/src/test-tcp-relay.js'
+import { BIN, cleanEnv, runCli } from './run-cli.js'
 
-const BIN = fileURLToPath(new URL('../bin/glucoshare.js', import.meta.url))
 const ADMIN_URL =
   process.env['GLUCOSHARE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `glucoshare_mi_${randomBytes(6).toString('hex')}`
@@ -31,12 +31,6 @@ const LOCKED = { username: 'mi_locked', password: 'mi-locked-passphrase-not-secr
 const OUTAGE = { username: 'mi_outage', password: 'mi-outage-passphrase-not-secret' }
 const SERIAL = 'SM44445555'
 const OUTAGE_SERIAL = 'SM66667777'
-
-interface CliResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
 
 interface Answer {
   readonly status: number
@@ -58,7 +52,7 @@ interface ServerProcess {
   log: string
 }
 
-/** `url` with the test schema first on the search path, and optionally another port. */
+/** The test database with the test schema first on its search path, optionally on another port. */
 function databaseUrl(port?: number): string {
   const url = new URL(ADMIN_URL)
   if (port !== undefined) {
@@ -79,37 +73,6 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The environment without any GLUCOSHARE_* setting of the machine running the tests. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NO_COLOR: '1' }
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('GLUCOSHARE_')) env[name] = value
-  }
-  return { ...env, ...extra }
-}
-
-/** Runs the built CLI to completion, with `input` on standard input. */
-function runCli(args: readonly string[], input = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv() })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    // A bound, not an assertion: a hung command fails the test instead of stalling the run.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-    child.stdin.end(input)
-  })
-}
-
 /** Adds a publisher with the CLI and returns its account id. */
 async function addPublisher(credentials: { username: string; password: string }) {
   const added = await runCli(
@@ -123,7 +86,7 @@ async function addPublisher(credentials: { username: string; password: string })
       databaseUrl(),
       '--json',
     ],
-    `${credentials.password}\n`,
+    { cwd: tmpdir(), input: `${credentials.password}\n` },
   )
   if (added.code !== 0) throw new Error(`accounts add failed: ${added.stderr}`)
   return (JSON.parse(added.stdout) as { accountId: string }).accountId

@@ -36,8 +36,10 @@ function fault(
 
 /**
 Every fault code glucoshare's server can emit or its SDK recognises, with its default message.
-All but the last three are Dexcom's codes; `EndpointNotFound`, `PayloadTooLarge` and
-`InternalError` are glucoshare's own, for requests Share's catalogue has no code for.
+All but the last four are Dexcom's codes; `EndpointNotFound` (HTTP 404), `PayloadTooLarge`
+(HTTP 413), `InternalError` (HTTP 500) and `ServiceUnavailable` (HTTP 503, the database cannot be
+reached for now) are glucoshare's own, for requests Share's catalogue has no code for. The
+official app names HTTP 503 `ServiceUnavailable` too, as a client-side classification (spec 5.3).
 */
 export const SHARE_FAULTS = {
   SessionIdNotFound: fault(
@@ -103,6 +105,13 @@ export const SHARE_FAULTS = {
   PayloadTooLarge: fault('The request body is too large.', 'argument'),
   InternalError: fault(
     'The server could not complete the request.',
+    'server',
+    ['Unknown', 0],
+    system,
+    severe,
+  ),
+  ServiceUnavailable: fault(
+    'The service is temporarily unavailable. Try again later.',
     'server',
     ['Unknown', 0],
     system,

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Store } from './store/store.js'
+import { StoreUnavailableError, type Store } from './store/store.js'
 import { resolveServerConfig, type ServerConfig } from './config.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Services } from './services.js'
@@ -9,6 +9,9 @@ import { ShareFault } from './share/share-fault.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
 import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
+
+/** Seconds a client is told to wait (`Retry-After`) when the database cannot be reached. */
+const RETRY_AFTER_SECONDS = 5
 
 /** What {@link createApp} needs. */
 export interface AppOptions {
@@ -52,6 +55,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.setErrorHandler((error, request, reply) => {
     const fault = toFault(error)
     if (fault.code === 'InternalError') request.log.error({ err: error }, 'request failed')
+    if (fault.code === 'ServiceUnavailable') {
+      request.log.warn({ err: error }, 'the database is unavailable')
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+    }
     return reply
       .code(fault.status)
       .type('application/json; charset=utf-8')
@@ -68,6 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerOperations(app, operations, services)
   const openApi = JSON.stringify(buildOpenApiDocument(operations))
   app.get('/openapi.json', (_request, reply) => reply.type('application/json').send(openApi))
+  // Touches the store, so an unreachable database answers 503 ServiceUnavailable here too.
   app.get('/health', async (_request, reply) => {
     await services.store.countLoginFailures('health-check', services.clock.now())
     return reply.send({ status: 'ok' })
@@ -78,6 +86,10 @@ export async function createApp(options: AppOptions): Promise<App> {
 
 function toFault(error: unknown): ShareFault {
   if (error instanceof ShareFault) return error
+  // The database is down or unreachable: a 503 tells clients to come back later (spec 5.3), and
+  // the message says nothing of the database.
+  if (error instanceof StoreUnavailableError)
+    return new ShareFault('ServiceUnavailable', undefined, 503)
   const code = (error as { code?: unknown }).code
   const status = (error as { statusCode?: unknown }).statusCode
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -9,7 +9,7 @@ export type { RunningServer, ServeOptions } from './node/serve.js'
 export { ShareFault } from './share/share-fault.js'
 export { operations } from './operations/index.js'
 export { buildOpenApiDocument } from './openapi/openapi-document.js'
-export { DuplicateKeyError } from './store/store.js'
+export { DuplicateKeyError, StoreUnavailableError } from './store/store.js'
 export type {
   Account,
   AccountKind,

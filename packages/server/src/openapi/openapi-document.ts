@@ -133,7 +133,10 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
       operationId: 'health',
       tags: ['glucoshare extensions'],
       summary: 'Liveness and storage check',
-      responses: { '200': { description: 'The server and its store answer.' } },
+      responses: {
+        '200': { description: 'The server and its store answer: `{"status":"ok"}`.' },
+        '503': faultResponse('The database cannot be reached.', ['ServiceUnavailable']),
+      },
     },
   }
   return {

@@ -88,6 +88,20 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/**
+Raised by stores when the database cannot serve the call now: it cannot be reached, the
+connection broke, a wait for it or for a lock timed out, or its storage failed. The call did not
+take effect (or, for a connection lost during a commit, may not have); the same call may work
+later, with no restart. The server answers it with HTTP 503 `ServiceUnavailable`.
+The message is the driver's; the driver's error is the `cause`.
+*/
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
 /** The storage contract. All times are epoch milliseconds on the caller's clock. */
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */

@@ -25,6 +25,13 @@ export interface PostgresStoreConfig {
   */
   readonly idleTimeoutMs?: number
   /**
+  How long the client waits for a query's answer before giving the connection up as broken.
+  Without it a network that silently drops packets would hang a request until TCP gives up
+  (hours). Long migrations on large tables may need more.
+  @default 30000 ms
+  */
+  readonly queryTimeoutMs?: number
+  /**
   Told about errors of idle pooled connections (PostgreSQL restarted, the network dropped them).
   The pool has already discarded the connection and opens a new one on the next call; this is
   for logging only. Errors of a call are never reported here: the call rejects with them.

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { Client, escapeIdentifier } from 'pg'
 import { describe, it, expect, beforeAll, afterEach } from 'vitest'
+import { TcpRelay } from '../../test-tcp-relay.js'
 import { runStoreTests } from '../store.case.js'
-import { DuplicateKeyError, type NewAccount } from '../store.js'
+import { DuplicateKeyError, StoreUnavailableError, type NewAccount } from '../store.js'
 import { PostgresStore } from './postgres-store.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 import { postgresMigrations } from './postgres-migrations.js'
@@ -413,7 +413,7 @@ describe('PostgresStore', () => {
           [applicationName],
         )
         const error = await blocked
-        expect(error).toBeInstanceOf(Error)
+        expect(error).toBeInstanceOf(StoreUnavailableError)
         expect((error as Error).message).toMatch(/terminat/)
       } finally {
         await locker.query('ROLLBACK')
@@ -422,8 +422,9 @@ describe('PostgresStore', () => {
       expect(await store.listAccounts()).toEqual([created])
     })
 
-    it('rejects calls while PostgreSQL is unreachable and reconnects when it is back', async () => {
-      const proxy = new TcpProxy(new URL(ADMIN_URL))
+    it('rejects calls with StoreUnavailableError while PostgreSQL is unreachable and reconnects when it is back', async () => {
+      const target = new URL(ADMIN_URL)
+      const proxy = new TcpRelay(target.hostname, Number(target.port || 5432))
       const port = await proxy.start()
       try {
         const url = new URL(ADMIN_URL)
@@ -439,8 +440,12 @@ describe('PostgresStore', () => {
         const created = await store.createAccount(account('ivan'))
 
         await proxy.stop()
-        await expect(store.findAccountByKey(created.key)).rejects.toThrow()
-        await expect(store.insertReadings(created.key, [], T0)).rejects.toThrow()
+        await expect(store.findAccountByKey(created.key)).rejects.toBeInstanceOf(
+          StoreUnavailableError,
+        )
+        await expect(store.insertReadings(created.key, [], T0)).rejects.toBeInstanceOf(
+          StoreUnavailableError,
+        )
 
         await proxy.start(port)
         expect(await store.findAccountByKey(created.key)).toEqual(created)
@@ -453,45 +458,6 @@ describe('PostgresStore', () => {
     })
   })
 })
-
-/** A TCP relay in front of PostgreSQL: stopping it is PostgreSQL going away for the store. */
-class TcpProxy {
-  readonly #target: URL
-  readonly #sockets = new Set<Socket>()
-  #server: Server | undefined
-
-  constructor(target: URL) {
-    this.#target = target
-  }
-
-  async start(port = 0): Promise<number> {
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.#target.port || 5432), this.#target.hostname)
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket)
-        socket.on('close', () => this.#sockets.delete(socket))
-        socket.on('error', () => {
-          client.destroy()
-          upstream.destroy()
-        })
-      }
-      client.pipe(upstream).pipe(client)
-    })
-    this.#server = server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => resolve())
-    })
-    return (server.address() as AddressInfo).port
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server
-    this.#server = undefined
-    for (const socket of this.#sockets) socket.destroy()
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
 
 beforeAll(async () => {
   // Fails fast, with the address, when the test database is not running.

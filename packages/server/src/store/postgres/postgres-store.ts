@@ -17,6 +17,7 @@ import {
   type Reading,
   type Session,
   type Store,
+  StoreUnavailableError,
 } from '../store.js'
 import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
@@ -67,10 +68,20 @@ function connectionMayBeBroken(error: unknown): boolean {
   return !(error instanceof DatabaseError && /^(22|23|40|42)/.test(error.code ?? ''))
 }
 
+// The same failures, as the caller sees them: the database cannot serve now (refused, terminated,
+// timed out, shutting down, out of connections) and the call may work later. A TypeError or
+// RangeError is a bug or bad data on this side, not an outage.
+function asUnavailable(error: unknown): unknown {
+  if (!(error instanceof Error) || !connectionMayBeBroken(error)) return error
+  if (error instanceof TypeError || error instanceof RangeError) return error
+  return new StoreUnavailableError(error.message, { cause: error })
+}
+
 /**
 The store for several server processes sharing one PostgreSQL database, through a `pg` pool.
 Every call is one statement (so one transaction) on a named prepared statement. A lost
-connection makes the calls using it reject; the pool discards it and reconnects on the next call.
+connection makes the calls using it reject with {@link StoreUnavailableError}; the pool discards
+it and reconnects on the next call, so the store recovers by itself when PostgreSQL is back.
 */
 export class PostgresStore implements Store {
   readonly #pool: Pool
@@ -91,6 +102,7 @@ export class PostgresStore implements Store {
       max: config.poolSize ?? 10,
       connectionTimeoutMillis: config.connectTimeoutMs ?? 5000,
       idleTimeoutMillis: config.idleTimeoutMs ?? 10_000,
+      query_timeout: config.queryTimeoutMs ?? 30_000,
       keepAlive: true,
       application_name: 'glucoshare',
       types,
@@ -171,7 +183,10 @@ export class PostgresStore implements Store {
   }
 
   async #withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect()
+    // Refused, timed out (connectTimeoutMs) or turned away: PostgreSQL cannot serve this call.
+    const client = await this.#pool.connect().catch((error: unknown) => {
+      throw asUnavailable(error)
+    })
     // A checked-out connection has no pool listener: its socket error would otherwise crash.
     let broken: Error | undefined
     const onError = (error: Error) => {
@@ -182,7 +197,7 @@ export class PostgresStore implements Store {
       return await work(client)
     } catch (error) {
       if (connectionMayBeBroken(error)) broken ??= error as Error
-      throw error
+      throw asUnavailable(error)
     } finally {
       client.removeListener('error', onError)
       client.release(broken)

@@ -11,6 +11,7 @@ import {
   type Reading,
   type Session,
   type Store,
+  StoreUnavailableError,
 } from '../store.js'
 import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
@@ -27,10 +28,29 @@ function duplicateField(error: unknown): string | undefined {
   return match?.[1] ?? 'value'
 }
 
+// A lock still held after the busy timeout, an I/O error, a file that cannot be opened, a full
+// disk: the database cannot serve now, and the same call may work later.
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|IOERR|CANTOPEN|FULL)(_|$)/
+
+/** Runs synchronous database work, raising outages as {@link StoreUnavailableError}. */
+function guard<T>(work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code
+    if (error instanceof Error && typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+      throw new StoreUnavailableError(error.message, { cause: error })
+    }
+    throw error
+  }
+}
+
 /**
 The embedded store: one SQLite file in WAL mode, opened through better-sqlite3.
 Several processes may share the file (the CLI adds accounts while the server runs).
 Calls are synchronous underneath; the promise wrapper keeps the contract engine-neutral.
+A lock another process holds past the busy timeout, or a failing disk, rejects the call with
+{@link StoreUnavailableError}.
 */
 export class SqliteStore implements Store {
   readonly #db: Database.Database
@@ -51,8 +71,10 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    this.#db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    guard(() =>
+      this.#db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+      ),
     )
     const apply = this.#db.transaction(() => {
       const applied = new Set(
@@ -70,7 +92,7 @@ export class SqliteStore implements Store {
       }
     })
     // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
-    apply.immediate()
+    guard(() => apply.immediate())
     this.#statements = this.prepareStatements()
   }
 
@@ -178,11 +200,13 @@ export class SqliteStore implements Store {
 
   async createAccount(account: NewAccount): Promise<Account> {
     try {
-      const result = this.#sql.insertAccount.run({
-        ...account,
-        email: account.email ?? null,
-        phone: account.phone ?? null,
-      })
+      const result = guard(() =>
+        this.#sql.insertAccount.run({
+          ...account,
+          email: account.email ?? null,
+          phone: account.phone ?? null,
+        }),
+      )
       return {
         key: Number(result.lastInsertRowid),
         id: account.id,
@@ -202,24 +226,24 @@ export class SqliteStore implements Store {
   }
 
   async findAccountByLogin(login: string): Promise<Account | undefined> {
-    const rows = this.#sql.accountByLogin.all(login, login, login)
+    const rows = guard(() => this.#sql.accountByLogin.all(login, login, login))
     // A username match wins over an email or phone match on another account.
     const row = rows.find((r) => r.username.toLowerCase() === login.toLowerCase()) ?? rows[0]
     return row && toAccount(row)
   }
 
   async findAccountById(id: string): Promise<Account | undefined> {
-    const row = this.#sql.accountById.get(id)
+    const row = guard(() => this.#sql.accountById.get(id))
     return row && toAccount(row)
   }
 
   async findAccountByKey(key: number): Promise<Account | undefined> {
-    const row = this.#sql.accountByKey.get(key)
+    const row = guard(() => this.#sql.accountByKey.get(key))
     return row && toAccount(row)
   }
 
   async listAccounts(): Promise<Account[]> {
-    return this.#sql.listAccounts.all().map(toAccount)
+    return guard(() => this.#sql.listAccounts.all()).map(toAccount)
   }
 
   async updateAccount(key: number, patch: AccountPatch): Promise<void> {
@@ -234,9 +258,11 @@ export class SqliteStore implements Store {
     }
     if (sets.length === 0) return
     try {
-      this.#db
-        .prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE account_key = ?`)
-        .run(...values, key)
+      guard(() =>
+        this.#db
+          .prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE account_key = ?`)
+          .run(...values, key),
+      )
     } catch (error) {
       const field = duplicateField(error)
       if (field) throw new DuplicateKeyError(field)
@@ -245,46 +271,49 @@ export class SqliteStore implements Store {
   }
 
   async readAccountImage(key: number) {
-    const row = this.#sql.readImage.get(key)
+    const row = guard(() => this.#sql.readImage.get(key))
     return row && { data: new Uint8Array(row.data), contentType: row.content_type }
   }
 
   async writeAccountImage(key: number, data: Uint8Array, contentType: string): Promise<void> {
-    this.#sql.writeImage.run(key, contentType, Buffer.from(data))
+    guard(() => this.#sql.writeImage.run(key, contentType, Buffer.from(data)))
   }
 
   async writeRuntimeInfo(key: number, info: Record<string, unknown>): Promise<void> {
-    this.#sql.writeRuntimeInfo.run(JSON.stringify(info), key)
+    guard(() => this.#sql.writeRuntimeInfo.run(JSON.stringify(info), key))
   }
 
   async recordLoginFailure(subject: string, at: number, since: number): Promise<number> {
     const sql = this.#sql
-    return this.#db.transaction(() => {
+    const record = this.#db.transaction(() => {
       sql.pruneFailures.run(subject, since)
       sql.insertFailure.run(subject, at)
       return sql.countFailures.get(subject, since) ?? 0
-    })()
+    })
+    return guard(() => record())
   }
 
   async countLoginFailures(subject: string, since: number): Promise<number> {
-    return this.#sql.countFailures.get(subject, since) ?? 0
+    return guard(() => this.#sql.countFailures.get(subject, since)) ?? 0
   }
 
   async clearLoginFailures(subject: string): Promise<void> {
-    this.#sql.clearFailures.run(subject)
+    guard(() => this.#sql.clearFailures.run(subject))
   }
 
   async createSession(session: Omit<Session, 'accountId' | 'kind'>): Promise<void> {
-    this.#sql.insertSession.run(
-      session.id,
-      session.accountKey,
-      session.createdAt,
-      session.expiresAt,
+    guard(() =>
+      this.#sql.insertSession.run(
+        session.id,
+        session.accountKey,
+        session.createdAt,
+        session.expiresAt,
+      ),
     )
   }
 
   async findSession(id: string): Promise<Session | undefined> {
-    const row = this.#sql.findSession.get(id)
+    const row = guard(() => this.#sql.findSession.get(id))
     if (!row) return undefined
     return {
       id,
@@ -297,19 +326,19 @@ export class SqliteStore implements Store {
   }
 
   async endSession(id: string, at: number): Promise<void> {
-    this.#sql.endSession.run(at, id)
+    guard(() => this.#sql.endSession.run(at, id))
   }
 
   async endAccountSessions(accountKey: number, keepId: string, at: number): Promise<void> {
-    this.#sql.endAccountSessions.run(at, accountKey, keepId)
+    guard(() => this.#sql.endAccountSessions.run(at, accountKey, keepId))
   }
 
   async purgeSessions(before: number): Promise<number> {
-    return this.#sql.purgeSessions.run(before).changes
+    return guard(() => this.#sql.purgeSessions.run(before)).changes
   }
 
   async readMonitoring(accountKey: number): Promise<Monitoring> {
-    const row = this.#sql.readMonitoring.get(accountKey)
+    const row = guard(() => this.#sql.readMonitoring.get(accountKey))
     return {
       active: row?.monitoring_active === 1,
       receiver:
@@ -321,11 +350,11 @@ export class SqliteStore implements Store {
   }
 
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
-    this.#sql.setMonitoring.run(active ? 1 : 0, accountKey)
+    guard(() => this.#sql.setMonitoring.run(active ? 1 : 0, accountKey))
   }
 
   async findReceiverOwner(serialNumber: string): Promise<number | undefined> {
-    return this.#sql.receiverOwner.get(serialNumber)
+    return guard(() => this.#sql.receiverOwner.get(serialNumber))
   }
 
   async assignReceiver(
@@ -334,19 +363,18 @@ export class SqliteStore implements Store {
     receiverId: string,
   ): Promise<AssignResult> {
     const sql = this.#sql
-    return this.#db
-      .transaction((): AssignResult => {
-        const owner = sql.receiverOwner.get(serialNumber)
-        if (owner !== undefined && owner !== accountKey) return { status: 'taken' }
-        sql.deleteReceiverOf.run(accountKey)
-        sql.insertReceiver.run(receiverId, serialNumber, accountKey, Date.now())
-        return { status: 'assigned', receiverId }
-      })
-      .immediate()
+    const assign = this.#db.transaction((): AssignResult => {
+      const owner = sql.receiverOwner.get(serialNumber)
+      if (owner !== undefined && owner !== accountKey) return { status: 'taken' }
+      sql.deleteReceiverOf.run(accountKey)
+      sql.insertReceiver.run(receiverId, serialNumber, accountKey, Date.now())
+      return { status: 'assigned', receiverId }
+    })
+    return guard(() => assign.immediate())
   }
 
   async unassignReceiver(accountKey: number, receiverId: string): Promise<boolean> {
-    return this.#sql.unassignReceiver.run(accountKey, receiverId).changes > 0
+    return guard(() => this.#sql.unassignReceiver.run(accountKey, receiverId)).changes > 0
   }
 
   async insertReadings(
@@ -355,7 +383,7 @@ export class SqliteStore implements Store {
     receivedAt: number,
   ): Promise<number> {
     const sql = this.#sql
-    return this.#db.transaction(() => {
+    const insert = this.#db.transaction(() => {
       let inserted = 0
       for (const r of readings) {
         inserted += sql.insertReading.run(
@@ -368,12 +396,13 @@ export class SqliteStore implements Store {
       }
       sql.markUpload.run(receivedAt, accountKey)
       return inserted
-    })()
+    })
+    return guard(() => insert())
   }
 
   async readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]> {
     if (limit <= 0) return []
-    return this.#latest(Math.trunc(limit)).all(accountKey, since).map(toReading)
+    return guard(() => this.#latest(Math.trunc(limit)).all(accountKey, since)).map(toReading)
   }
 
   #latest(limit: number) {
