@@ -22,6 +22,11 @@ export interface ServerConfig {
   bodyLimitBytes?: number
   /** Largest account image, in bytes. @default 256 KiB */
   maxImageBytes?: number
+  /**
+  Followers (contacts not deleted) one publisher may have; `CreateContact` beyond it answers
+  `InvalidArgument`. @default 10, as Dexcom Follow allows
+  */
+  maxFollowers?: number
 }
 
 /** A {@link ServerConfig} with every default filled in. */
@@ -39,6 +44,7 @@ export const defaultServerConfig: ResolvedServerConfig = Object.freeze({
   maxReadingsPerPost: 2880,
   bodyLimitBytes: 1024 * 1024,
   maxImageBytes: 256 * 1024,
+  maxFollowers: 10,
 })
 
 /** Fills in defaults and rejects values that cannot work. */

@@ -27,6 +27,22 @@ import {
   startRemoteMonitoringSession,
   stopRemoteMonitoringSession,
 } from './publisher/monitoring-session.js'
+import {
+  createContact,
+  deleteContact,
+  doesContactExistByName,
+  readContact,
+  updateContactName,
+} from './publisher/contacts.js'
+import {
+  createSubscriptionInvitation,
+  listPublisherAccountSubscriptions,
+  pauseSubscription,
+  readSubscriptionAlerts,
+  readSubscriptionInviteId,
+  resumeSubscription,
+  updateSubscriptionPermissions,
+} from './publisher/subscriptions.js'
 import { postReceiverEgvRecords } from './publisher/post-receiver-egv-records.js'
 import { readPublisherLatestGlucoseValues } from './publisher/read-publisher-latest-glucose-values.js'
 
@@ -54,4 +70,16 @@ export const operations: readonly Operation[] = [
   readPublisherAccountImage,
   updatePublisherAccountImage,
   changePublisherAccountPassword,
+  listPublisherAccountSubscriptions,
+  doesContactExistByName,
+  createContact,
+  readContact,
+  updateContactName,
+  createSubscriptionInvitation,
+  readSubscriptionInviteId,
+  updateSubscriptionPermissions,
+  pauseSubscription,
+  resumeSubscription,
+  readSubscriptionAlerts,
+  deleteContact,
 ]

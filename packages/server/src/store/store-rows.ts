@@ -1,4 +1,4 @@
-import type { Account, Reading } from './store.js'
+import type { Account, Contact, Reading } from './store.js'
 
 /** An `accounts` row as both engines return it (column names are shared by their schemas). */
 export interface AccountRow {
@@ -42,4 +42,74 @@ export function toReading(row: ReadingRow): Reading {
     value: row.value,
     trend: row.trend,
   }
+}
+
+/** A `contacts` row as both engines return it (`paused` is 0/1 in SQLite, boolean in PostgreSQL). */
+export interface ContactRow {
+  account_key: number
+  contact_id: string
+  name: string
+  email: string
+  created_at: number
+  deleted_at: number | null
+  subscription_id: string | null
+  invitation_id: string | null
+  display_name: string | null
+  permissions: number | null
+  alert_settings: string | null
+  paused: boolean | number
+  subscriber_id: string | null
+  subscription_created_at: number | null
+  subscription_modified_at: number | null
+  invite_expires: number | null
+}
+
+/** The columns of {@link ContactRow}, in that order. */
+export const CONTACT_COLUMNS =
+  'account_key, contact_id, name, email, created_at, deleted_at, subscription_id, invitation_id, display_name, permissions, alert_settings, paused, subscriber_id, subscription_created_at, subscription_modified_at, invite_expires'
+
+export function toContact(row: ContactRow): Contact {
+  const s = row
+  return {
+    accountKey: row.account_key,
+    id: row.contact_id,
+    name: row.name,
+    email: row.email,
+    createdAt: row.created_at,
+    deletedAt: row.deleted_at ?? undefined,
+    subscription:
+      s.subscription_id === null
+        ? undefined
+        : {
+            id: s.subscription_id,
+            invitationId: s.invitation_id ?? '',
+            displayName: s.display_name ?? '',
+            permissions: s.permissions ?? 0,
+            alertSettings: s.alert_settings ?? '{}',
+            paused: s.paused === true || s.paused === 1,
+            subscriberId: s.subscriber_id ?? undefined,
+            createdAt: s.subscription_created_at ?? row.created_at,
+            modifiedAt: s.subscription_modified_at ?? row.created_at,
+            inviteExpires: s.invite_expires ?? row.created_at,
+          },
+  }
+}
+
+/** The values of a contact's mutable columns, in the order the engines' save statements bind them. */
+export function contactValues(contact: Contact): unknown[] {
+  const s = contact.subscription
+  return [
+    contact.name,
+    contact.deletedAt ?? null,
+    s?.id ?? null,
+    s?.invitationId ?? null,
+    s?.displayName ?? null,
+    s?.permissions ?? null,
+    s?.alertSettings ?? null,
+    s?.paused ?? false,
+    s?.subscriberId ?? null,
+    s?.createdAt ?? null,
+    s?.modifiedAt ?? null,
+    s?.inviteExpires ?? null,
+  ]
 }

@@ -9,7 +9,9 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import {
   DuplicateKeyError,
   type Account,
+  type Contact,
   type NewAccount,
+  type NewContact,
   type Reading,
   type Store,
 } from './store.js'
@@ -587,6 +589,143 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         await store.insertReadings(a.key, [reading(0)], T0 + MINUTE)
         expect((await store.readMonitoring(a.key)).lastUploadAt).toBe(T0 + MINUTE)
         expect((await store.readMonitoring(b.key)).lastUploadAt).toBeUndefined()
+      })
+    })
+
+    describe('contacts and subscriptions', () => {
+      function newContact(accountKey: number, overrides: Partial<NewContact> = {}): NewContact {
+        counter += 1
+        return {
+          accountKey,
+          id: randomUUID(),
+          name: `Follower ${counter}`,
+          email: `follower${counter}@example.test`,
+          createdAt: T0 + counter,
+          ...overrides,
+        }
+      }
+
+      function invited(contact: Contact, at = T0 + MINUTE): Contact {
+        return {
+          ...contact,
+          subscription: {
+            id: randomUUID(),
+            invitationId: randomUUID(),
+            displayName: 'Me',
+            permissions: 1,
+            alertSettings: '{"HighAlert":{"AlertType":1}}',
+            paused: false,
+            subscriberId: undefined,
+            createdAt: at,
+            modifiedAt: at,
+            inviteExpires: at + 7 * 24 * 60 * MINUTE,
+          },
+        }
+      }
+
+      it('creates a contact and finds it by id with no subscription yet', async () => {
+        const account = await store.createAccount(newAccount())
+        const contact = newContact(account.key, { name: 'Mum', email: 'mum@example.test' })
+        expect(await store.createContact(contact, 10)).toBe('created')
+        expect(await store.findContact(account.key, contact.id)).toEqual({
+          ...contact,
+          deletedAt: undefined,
+          subscription: undefined,
+        })
+        expect(await store.findContact(account.key, randomUUID())).toBeUndefined()
+        expect(await store.findContact(account.key, 'not-a-uuid')).toBeUndefined()
+      })
+
+      it('refuses a second live contact with the same name in any ASCII letter case', async () => {
+        const account = await store.createAccount(newAccount())
+        const other = await store.createAccount(newAccount())
+        await store.createContact(newContact(account.key, { name: 'Dad' }), 10)
+        const error = await store
+          .createContact(newContact(account.key, { name: 'dAD' }), 10)
+          .catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(DuplicateKeyError)
+        expect((error as DuplicateKeyError).field).toBe('contact_name')
+        // Another publisher may use the name.
+        expect(await store.createContact(newContact(other.key, { name: 'Dad' }), 10)).toBe(
+          'created',
+        )
+        expect(await store.listContacts(account.key)).toHaveLength(1)
+      })
+
+      it('answers full at the cap and counts only contacts that are not deleted', async () => {
+        const account = await store.createAccount(newAccount())
+        const first = newContact(account.key)
+        expect(await store.createContact(first, 2)).toBe('created')
+        expect(await store.createContact(newContact(account.key), 2)).toBe('created')
+        expect(await store.createContact(newContact(account.key), 2)).toBe('full')
+        expect(await store.listContacts(account.key)).toHaveLength(2)
+        const stored = (await store.findContact(account.key, first.id))!
+        await store.saveContact({ ...stored, deletedAt: T0 + MINUTE })
+        expect(await store.createContact(newContact(account.key), 2)).toBe('created')
+      })
+
+      it('lists live contacts oldest first and hides deleted ones, whose names become free', async () => {
+        const account = await store.createAccount(newAccount())
+        const a = newContact(account.key, { name: 'A', createdAt: T0 + 2 })
+        const b = newContact(account.key, { name: 'B', createdAt: T0 + 1 })
+        await store.createContact(a, 10)
+        await store.createContact(b, 10)
+        expect((await store.listContacts(account.key)).map((c) => c.name)).toEqual(['B', 'A'])
+        const stored = (await store.findContact(account.key, b.id))!
+        await store.saveContact({ ...stored, deletedAt: T0 + MINUTE })
+        expect((await store.listContacts(account.key)).map((c) => c.name)).toEqual(['A'])
+        expect((await store.findContact(account.key, b.id))?.deletedAt).toBe(T0 + MINUTE)
+        expect(await store.createContact(newContact(account.key, { name: 'b' }), 10)).toBe(
+          'created',
+        )
+      })
+
+      it('saves a subscription and finds the contact by its id, for its own publisher only', async () => {
+        const account = await store.createAccount(newAccount())
+        const other = await store.createAccount(newAccount())
+        const contact = newContact(account.key)
+        await store.createContact(contact, 10)
+        const withSubscription = invited((await store.findContact(account.key, contact.id))!)
+        await store.saveContact(withSubscription)
+        const subscriptionId = withSubscription.subscription!.id
+        expect(await store.findContact(account.key, contact.id)).toEqual(withSubscription)
+        expect(await store.findContactBySubscription(account.key, subscriptionId)).toEqual(
+          withSubscription,
+        )
+        expect(await store.findContactBySubscription(other.key, subscriptionId)).toBeUndefined()
+        expect(await store.findContact(other.key, contact.id)).toBeUndefined()
+        expect(await store.listContacts(account.key)).toEqual([withSubscription])
+      })
+
+      it('updates the name, pause flag and permissions of a saved contact', async () => {
+        const account = await store.createAccount(newAccount())
+        const contact = newContact(account.key)
+        await store.createContact(contact, 10)
+        const saved = invited((await store.findContact(account.key, contact.id))!)
+        await store.saveContact(saved)
+        const changed: Contact = {
+          ...saved,
+          name: 'Renamed',
+          subscription: {
+            ...saved.subscription!,
+            paused: true,
+            permissions: 0,
+            modifiedAt: T0 + 5 * MINUTE,
+          },
+        }
+        await store.saveContact(changed)
+        expect(await store.findContact(account.key, contact.id)).toEqual(changed)
+      })
+
+      it('refuses to rename a contact to the name of another live contact', async () => {
+        const account = await store.createAccount(newAccount())
+        await store.createContact(newContact(account.key, { name: 'Taken' }), 10)
+        const contact = newContact(account.key, { name: 'Free' })
+        await store.createContact(contact, 10)
+        const stored = (await store.findContact(account.key, contact.id))!
+        const error = await store.saveContact({ ...stored, name: 'TAKEN' }).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(DuplicateKeyError)
+        expect((await store.findContact(account.key, contact.id))?.name).toBe('Free')
       })
     })
   })

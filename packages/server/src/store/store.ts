@@ -78,6 +78,42 @@ export interface Reading {
 export type AssignResult =
   { readonly status: 'assigned'; readonly receiverId: string } | { readonly status: 'taken' }
 
+/** A publisher's invitation to a follower, stored on the contact it was sent to. */
+export interface Subscription {
+  /** Lower-case UUID. */
+  readonly id: string
+  /** The invitation id (a separate random UUID). */
+  readonly invitationId: string
+  /** The publisher's name as the follower sees it. */
+  readonly displayName: string
+  /** 1 = the follower may see the trend graph, 0 = numbers only. */
+  readonly permissions: number
+  /** The alert settings, JSON text the store keeps as given. */
+  readonly alertSettings: string
+  readonly paused: boolean
+  /** The follower account that accepted, if any. */
+  readonly subscriberId: string | undefined
+  readonly createdAt: number
+  readonly modifiedAt: number
+  readonly inviteExpires: number
+}
+
+/** A follower a publisher has named; soft-deleted contacts stay readable by id. */
+export interface Contact {
+  readonly accountKey: number
+  /** Lower-case UUID. */
+  readonly id: string
+  readonly name: string
+  readonly email: string
+  readonly createdAt: number
+  readonly deletedAt: number | undefined
+  /** The contact's latest invitation, if one was sent. */
+  readonly subscription: Subscription | undefined
+}
+
+/** What {@link Store.createContact} needs. */
+export type NewContact = Pick<Contact, 'accountKey' | 'id' | 'name' | 'email' | 'createdAt'>
+
 /** Raised by stores when a unique field (username, email, phone) is already in use. */
 export class DuplicateKeyError extends Error {
   override readonly name = 'DuplicateKeyError'
@@ -162,4 +198,25 @@ export interface Store {
   ): Promise<number>
   /** Readings with system time at or after `since`, newest first, at most `limit`. */
   readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]>
+
+  /**
+  Adds a contact unless the publisher already has `maxContacts` contacts that are not deleted
+  (answers `full` and changes nothing). A name that a non-deleted contact of the same publisher
+  already has (ASCII letters compared without case) raises {@link DuplicateKeyError} `contact_name`.
+  */
+  createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'>
+  /** The publisher's contacts that are not deleted, oldest first. */
+  listContacts(accountKey: number): Promise<Contact[]>
+  /** One of the publisher's contacts by id, deleted or not. */
+  findContact(accountKey: number, contactId: string): Promise<Contact | undefined>
+  /** The publisher's contact whose subscription has this id, deleted or not. */
+  findContactBySubscription(
+    accountKey: number,
+    subscriptionId: string,
+  ): Promise<Contact | undefined>
+  /**
+  Writes a contact's name, deletion time and subscription as given (identified by its account
+  and id). A name clash as in {@link createContact} raises {@link DuplicateKeyError} `contact_name`.
+  */
+  saveContact(contact: Contact): Promise<void>
 }

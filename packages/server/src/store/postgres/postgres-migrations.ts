@@ -97,4 +97,37 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'contacts and their subscriptions (publisher-side followers)',
+    // One row per contact with its latest subscription, keyed by (account_key, contact_id): on
+    // Citus it is distributed by account_key and co-located with accounts. Deleted contacts keep
+    // their row (deleted_at set). Live names are unique per account, ASCII case folded as in
+    // migration 1.
+    sql: `
+      CREATE TABLE contacts (
+        account_key              bigint NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        contact_id               uuid NOT NULL,
+        name                     text NOT NULL,
+        email                    text NOT NULL,
+        created_at               bigint NOT NULL,
+        deleted_at               bigint,
+        subscription_id          uuid,
+        invitation_id            uuid,
+        display_name             text,
+        permissions              smallint,
+        alert_settings           text,
+        paused                   boolean NOT NULL DEFAULT false,
+        subscriber_id            uuid,
+        subscription_created_at  bigint,
+        subscription_modified_at bigint,
+        invite_expires           bigint,
+        CONSTRAINT contacts_pkey PRIMARY KEY (account_key, contact_id)
+      );
+      CREATE UNIQUE INDEX contacts_live_name ON contacts (account_key, lower(name COLLATE "C"))
+        WHERE deleted_at IS NULL;
+      CREATE UNIQUE INDEX contacts_subscription ON contacts (account_key, subscription_id)
+        WHERE subscription_id IS NOT NULL;
+    `,
+  },
 ]

@@ -215,6 +215,7 @@ describe('PostgresStore', () => {
       expect(tables).toEqual([
         'account_images',
         'accounts',
+        'contacts',
         'login_failures',
         'readings',
         'receivers',

@@ -12,14 +12,25 @@ import {
   type Account,
   type AccountPatch,
   type AssignResult,
+  type Contact,
   type Monitoring,
   type NewAccount,
+  type NewContact,
   type Reading,
   type Session,
   type Store,
   StoreUnavailableError,
 } from '../store.js'
-import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
+import {
+  contactValues,
+  toAccount,
+  toContact,
+  toReading,
+  type AccountRow,
+  type ContactRow,
+  type ReadingRow,
+} from '../store-rows.js'
+import { postgresContactStatements } from './postgres-contact-statements.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 import { postgresMigrations } from './postgres-migrations.js'
 import {
@@ -87,12 +98,16 @@ export class PostgresStore implements Store {
   readonly #pool: Pool
   readonly #schema: string | undefined
   readonly #statements: PostgresStatements
+  readonly #contactStatements: ReturnType<typeof postgresContactStatements>
   #migrated = false
   #closing: Promise<void> | undefined
 
   constructor(config: PostgresStoreConfig) {
     this.#schema = config.schema
     this.#statements = postgresStatements(
+      config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
+    )
+    this.#contactStatements = postgresContactStatements(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
     )
     const types = new TypeOverrides()
@@ -448,5 +463,73 @@ export class PostgresStore implements Store {
       Math.trunc(limit),
     ])
     return rows.map(toReading)
+  }
+
+  async createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'> {
+    this.#ensureReady()
+    const sql = this.#contactStatements
+    let outcome: 'created' | 'full' = 'full'
+    try {
+      await this.#transaction(async (client) => {
+        await client.query({ ...sql.lockAccount, values: [contact.accountKey] })
+        const { rows } = await client.query<{ live: number }>({
+          ...sql.countLive,
+          values: [contact.accountKey],
+        })
+        if ((rows[0]?.live ?? 0) >= maxContacts) return
+        await client.query({
+          ...sql.insert,
+          values: [contact.accountKey, contact.id, contact.name, contact.email, contact.createdAt],
+        })
+        outcome = 'created'
+      })
+    } catch (error) {
+      if (isUniqueViolation(error, 'contacts_live_name'))
+        throw new DuplicateKeyError('contact_name')
+      throw error
+    }
+    return outcome
+  }
+
+  async listContacts(accountKey: number): Promise<Contact[]> {
+    const { rows } = await this.#run<ContactRow>(this.#contactStatements.list, [accountKey])
+    return rows.map(toContact)
+  }
+
+  async findContact(accountKey: number, contactId: string): Promise<Contact | undefined> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(contactId)) return undefined
+    const { rows } = await this.#run<ContactRow>(this.#contactStatements.byId, [
+      accountKey,
+      contactId,
+    ])
+    return rows[0] && toContact(rows[0])
+  }
+
+  async findContactBySubscription(
+    accountKey: number,
+    subscriptionId: string,
+  ): Promise<Contact | undefined> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(subscriptionId)) return undefined
+    const { rows } = await this.#run<ContactRow>(this.#contactStatements.bySubscription, [
+      accountKey,
+      subscriptionId,
+    ])
+    return rows[0] && toContact(rows[0])
+  }
+
+  async saveContact(contact: Contact): Promise<void> {
+    try {
+      await this.#run(this.#contactStatements.save, [
+        ...contactValues(contact),
+        contact.accountKey,
+        contact.id,
+      ])
+    } catch (error) {
+      if (isUniqueViolation(error, 'contacts_live_name'))
+        throw new DuplicateKeyError('contact_name')
+      throw error
+    }
   }
 }

@@ -62,4 +62,35 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'contacts and their subscriptions (publisher-side followers)',
+    // One row per contact, its latest subscription in the same row; keyed by account first like
+    // every per-account table. Deleted contacts keep their row (deleted_at set).
+    sql: `
+      CREATE TABLE contacts (
+        account_key              INTEGER NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        contact_id               TEXT NOT NULL,
+        name                     TEXT NOT NULL,
+        email                    TEXT NOT NULL,
+        created_at               INTEGER NOT NULL,
+        deleted_at               INTEGER,
+        subscription_id          TEXT,
+        invitation_id            TEXT,
+        display_name             TEXT,
+        permissions              INTEGER,
+        alert_settings           TEXT,
+        paused                   INTEGER NOT NULL DEFAULT 0,
+        subscriber_id            TEXT,
+        subscription_created_at  INTEGER,
+        subscription_modified_at INTEGER,
+        invite_expires           INTEGER,
+        PRIMARY KEY (account_key, contact_id)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX contacts_live_name ON contacts (account_key, name COLLATE NOCASE)
+        WHERE deleted_at IS NULL;
+      CREATE UNIQUE INDEX contacts_subscription ON contacts (account_key, subscription_id)
+        WHERE subscription_id IS NOT NULL;
+    `,
+  },
 ]

@@ -67,7 +67,7 @@ describe('SqliteStore on a shared file', () => {
     expect((await server.listAccounts()).map((a) => a.username)).toEqual(['alice'])
   })
 
-  it('records migration version 1 once, however often it migrates', async () => {
+  it('records each migration once, however often it migrates', async () => {
     const first = await open()
     await first.migrate()
     await open()

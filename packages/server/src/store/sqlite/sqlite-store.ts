@@ -6,8 +6,10 @@ import {
   type Account,
   type AccountPatch,
   type AssignResult,
+  type Contact,
   type Monitoring,
   type NewAccount,
+  type NewContact,
   type Reading,
   type Session,
   type Store,
@@ -16,6 +18,7 @@ import {
 import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
+import { SqliteContacts } from './sqlite-contacts.js'
 
 const ACCOUNT_COLUMNS =
   'account_key, account_id, kind, username, email, phone, display_name, password_hash, created_at'
@@ -57,6 +60,7 @@ export class SqliteStore implements Store {
   // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
   readonly #latestByLimit = new Map<number, Database.Statement<[number, number], ReadingRow>>()
   #statements: ReturnType<SqliteStore['prepareStatements']> | undefined
+  #contactStore: SqliteContacts | undefined
   #closed = false
 
   constructor(config: SqliteStoreConfig) {
@@ -94,6 +98,7 @@ export class SqliteStore implements Store {
     // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
     guard(() => apply.immediate())
     this.#statements = this.prepareStatements()
+    this.#contactStore = new SqliteContacts(this.#db, guard)
   }
 
   async close(): Promise<void> {
@@ -196,6 +201,12 @@ export class SqliteStore implements Store {
     if (this.#closed) throw new Error('the store is closed')
     if (!this.#statements) throw new Error('call migrate() before using the store')
     return this.#statements
+  }
+
+  get #contacts(): SqliteContacts {
+    if (this.#closed) throw new Error('the store is closed')
+    if (!this.#contactStore) throw new Error('call migrate() before using the store')
+    return this.#contactStore
   }
 
   async createAccount(account: NewAccount): Promise<Account> {
@@ -415,5 +426,28 @@ export class SqliteStore implements Store {
       this.#latestByLimit.set(limit, statement)
     }
     return statement
+  }
+
+  async createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'> {
+    return this.#contacts.createContact(contact, maxContacts)
+  }
+
+  async listContacts(accountKey: number): Promise<Contact[]> {
+    return this.#contacts.listContacts(accountKey)
+  }
+
+  async findContact(accountKey: number, contactId: string): Promise<Contact | undefined> {
+    return this.#contacts.findContact(accountKey, contactId)
+  }
+
+  async findContactBySubscription(
+    accountKey: number,
+    subscriptionId: string,
+  ): Promise<Contact | undefined> {
+    return this.#contacts.findContactBySubscription(accountKey, subscriptionId)
+  }
+
+  async saveContact(contact: Contact): Promise<void> {
+    this.#contacts.saveContact(contact)
   }
 }
