@@ -1,4 +1,4 @@
-import type { Account, Contact, Reading } from './store.js'
+import type { Account, Contact, Monitoring, Reading } from './store.js'
 
 /** An `accounts` row as both engines return it (column names are shared by their schemas). */
 export interface AccountRow {
@@ -112,4 +112,23 @@ export function contactValues(contact: Contact): unknown[] {
     s?.modifiedAt ?? null,
     s?.inviteExpires ?? null,
   ]
+}
+
+/** The monitoring columns of an account and its receiver, as both engines return them. */
+export interface MonitoringRow {
+  last_upload_at: number | null
+  receiver_id: string | null
+  serial_number: string | null
+}
+
+/** `active` is passed apart because the engines store the flag as 0/1 and as a boolean. */
+export function toMonitoring(active: boolean, row: MonitoringRow | undefined): Monitoring {
+  return {
+    active,
+    receiver:
+      row?.receiver_id && row.serial_number
+        ? { id: row.receiver_id, serialNumber: row.serial_number }
+        : undefined,
+    lastUploadAt: row?.last_upload_at ?? undefined,
+  }
 }

@@ -25,6 +25,7 @@ import {
   contactValues,
   toAccount,
   toContact,
+  toMonitoring,
   toReading,
   type AccountRow,
   type ContactRow,
@@ -391,14 +392,7 @@ export class PostgresStore implements Store {
       serial_number: string | null
     }>(this.#statements.readMonitoring, [accountKey])
     const row = rows[0]
-    return {
-      active: row?.monitoring_active === true,
-      receiver:
-        row?.receiver_id && row.serial_number
-          ? { id: row.receiver_id, serialNumber: row.serial_number }
-          : undefined,
-      lastUploadAt: row?.last_upload_at ?? undefined,
-    }
+    return toMonitoring(row?.monitoring_active === true, row)
   }
 
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {

@@ -15,7 +15,13 @@ import {
   type Store,
   StoreUnavailableError,
 } from '../store.js'
-import { toAccount, toReading, type AccountRow, type ReadingRow } from '../store-rows.js'
+import {
+  toAccount,
+  toMonitoring,
+  toReading,
+  type AccountRow,
+  type ReadingRow,
+} from '../store-rows.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 import { SqliteContacts } from './sqlite-contacts.js'
@@ -350,14 +356,7 @@ export class SqliteStore implements Store {
 
   async readMonitoring(accountKey: number): Promise<Monitoring> {
     const row = guard(() => this.#sql.readMonitoring.get(accountKey))
-    return {
-      active: row?.monitoring_active === 1,
-      receiver:
-        row?.receiver_id && row.serial_number
-          ? { id: row.receiver_id, serialNumber: row.serial_number }
-          : undefined,
-      lastUploadAt: row?.last_upload_at ?? undefined,
-    }
+    return toMonitoring(row?.monitoring_active === 1, row)
   }
 
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
