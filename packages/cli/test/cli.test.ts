@@ -98,6 +98,24 @@ describe('glucoshare accounts add', () => {
     expect(printed['kind']).toBe('publisher')
   })
 
+  it('creates a follower account with --follower, listed with kind follower', async () => {
+    const result = await addAccount('carol', '--follower', '--json')
+    expect(result.code).toBe(0)
+    const printed = JSON.parse(result.stdout) as Record<string, unknown>
+    expect(printed['kind']).toBe('follower')
+    const store = new SqliteStore({ path: db })
+    await store.migrate()
+    try {
+      const account = await store.findAccountById(String(printed['accountId']))
+      expect(account?.kind).toBe('follower')
+    } finally {
+      await store.close()
+    }
+    const listed = await cli(['accounts', 'list', '--db', db, '--json'])
+    const rows = JSON.parse(listed.stdout) as Record<string, unknown>[]
+    expect(rows.map((row) => [row['username'], row['kind']])).toEqual([['carol', 'follower']])
+  })
+
   it('refuses to run without --password-stdin, exit 2, and creates nothing', async () => {
     const result = await cli(['accounts', 'add', '--username', 'carol', '--db', db], PASSWORD)
     expectCleanFailure(result, 2, /--password-stdin/)

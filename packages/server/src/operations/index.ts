@@ -2,6 +2,7 @@ import type { Operation } from '../share/operation.js'
 import { authenticatePublisherAccount } from './general/authenticate-publisher-account.js'
 import { loginPublisherAccountById } from './general/login-publisher-account-by-id.js'
 import { loginPublisherAccountByName } from './general/login-publisher-account-by-name.js'
+import { loginSubscriberAccount } from './general/login-subscriber-account.js'
 import { systemUtcTime } from './general/system-utc-time.js'
 import {
   changePublisherAccountPassword,
@@ -52,6 +53,7 @@ export const operations: readonly Operation[] = [
   loginPublisherAccountByName,
   authenticatePublisherAccount,
   loginPublisherAccountById,
+  loginSubscriberAccount,
   isRemoteMonitoringSessionActive,
   startRemoteMonitoringSession,
   stopRemoteMonitoringSession,

@@ -6,7 +6,11 @@ import { readPasswordFromStdin } from '../../read-password.js'
 import { jsonArgs, storeArgs } from '../_shared.js'
 
 export default defineCommand({
-  meta: { name: 'add', description: 'Create a publisher account and print its account id' },
+  meta: {
+    name: 'add',
+    description:
+      'Create a publisher account (or a follower account with --follower) and print its account id',
+  },
   args: {
     username: {
       type: 'string',
@@ -28,6 +32,12 @@ export default defineCommand({
       type: 'string',
       description: 'Name shown to followers (default: the username)',
     },
+    follower: {
+      type: 'boolean',
+      description:
+        'Create a follower account, which logs in with General/LoginSubscriberAccount',
+      default: false,
+    },
     ...storeArgs,
     ...jsonArgs,
   },
@@ -42,6 +52,7 @@ export default defineCommand({
     const store = await openStore(args.db)
     try {
       const account = await createAccount(store, {
+        kind: args.follower ? 'follower' : 'publisher',
         username: args.username,
         password,
         email: args.email,

@@ -1,10 +1,6 @@
-import { normalizeUuid } from '@glucoshare/sdk'
 import { defineOperation } from '../../share/operation.js'
 import { UuidAnswer } from '../../share/schemas.js'
-import { invalidArgument } from '../../share/share-fault.js'
-import { verifyLogin } from '../../auth/account-login.js'
-import { openSession } from '../../auth/sessions.js'
-import { byIdParams, loginFaults } from './login-params.js'
+import { byIdParams, loginById, loginFaults } from './login-params.js'
 
 export const loginPublisherAccountById = defineOperation({
   area: 'General',
@@ -18,9 +14,6 @@ export const loginPublisherAccountById = defineOperation({
   response: { kind: 'json', schema: UuidAnswer('The session id.') },
   faults: loginFaults,
   async handle({ params, services }) {
-    const accountId = normalizeUuid(params.accountId.trim())
-    if (!accountId) throw invalidArgument('accountId is not a valid UUID.')
-    const account = await verifyLogin(services, { accountId }, params.password, 'publisher')
-    return openSession(services, account)
+    return loginById(services, params, 'publisher')
   },
 })
