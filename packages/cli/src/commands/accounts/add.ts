@@ -34,8 +34,7 @@ export default defineCommand({
     },
     follower: {
       type: 'boolean',
-      description:
-        'Create a follower account, which logs in with General/LoginSubscriberAccount',
+      description: 'Create a follower account, which logs in with General/LoginSubscriberAccount',
       default: false,
     },
     ...storeArgs,
