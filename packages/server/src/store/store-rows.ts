@@ -62,11 +62,12 @@ export interface ContactRow {
   subscription_created_at: number | null
   subscription_modified_at: number | null
   invite_expires: number | null
+  follower_alert_settings: string | null
 }
 
 /** The columns of {@link ContactRow}, in that order. */
 export const CONTACT_COLUMNS =
-  'account_key, contact_id, name, email, created_at, deleted_at, subscription_id, invitation_id, display_name, permissions, alert_settings, paused, subscriber_id, subscription_created_at, subscription_modified_at, invite_expires'
+  'account_key, contact_id, name, email, created_at, deleted_at, subscription_id, invitation_id, display_name, permissions, alert_settings, paused, subscriber_id, subscription_created_at, subscription_modified_at, invite_expires, follower_alert_settings'
 
 export function toContact(row: ContactRow): Contact {
   const s = row
@@ -91,6 +92,7 @@ export function toContact(row: ContactRow): Contact {
             createdAt: s.subscription_created_at ?? row.created_at,
             modifiedAt: s.subscription_modified_at ?? row.created_at,
             inviteExpires: s.invite_expires ?? row.created_at,
+            followerAlertSettings: s.follower_alert_settings ?? undefined,
           },
   }
 }
@@ -111,6 +113,7 @@ export function contactValues(contact: Contact): unknown[] {
     s?.createdAt ?? null,
     s?.modifiedAt ?? null,
     s?.inviteExpires ?? null,
+    s?.followerAlertSettings ?? null,
   ]
 }
 

@@ -96,6 +96,11 @@ export interface Subscription {
   readonly createdAt: number
   readonly modifiedAt: number
   readonly inviteExpires: number
+  /**
+  The follower's own alert settings (JSON text, the same shape as {@link alertSettings}), once
+  they changed them; until then the publisher's apply.
+  */
+  readonly followerAlertSettings?: string | undefined
 }
 
 /** A follower a publisher has named; soft-deleted contacts stay readable by id. */
@@ -137,6 +142,15 @@ export class StoreUnavailableError extends Error {
     super(message, options)
   }
 }
+
+import type {
+  AcceptInvitationResult,
+  AlertEventRecord,
+  AlertTransition,
+  DueAlertCheck,
+  Webhook,
+  WebhookDelivery,
+} from './alert-records.js'
 
 /** The storage contract. All times are epoch milliseconds on the caller's clock. */
 export interface Store {
@@ -219,4 +233,68 @@ export interface Store {
   and id). A name clash as in {@link createContact} raises {@link DuplicateKeyError} `contact_name`.
   */
   saveContact(contact: Contact): Promise<void>
+
+  /**
+  Makes the follower `subscriberId` (an account id) the subscriber of the invitation with this id,
+  in one atomic step: `not_found` when no contact that is not deleted has it, `expired` when it
+  expired unaccepted, `taken` when another follower accepted it. Accepting again as the same
+  follower answers `accepted`.
+  */
+  acceptInvitation(
+    invitationId: string,
+    subscriberId: string,
+    at: number,
+  ): Promise<AcceptInvitationResult>
+  /** Every contact whose subscription the follower accepted, deleted ones included, oldest first. */
+  listFollowerSubscriptions(subscriberId: string): Promise<Contact[]>
+  /** The contact holding the follower's subscription with this id, deleted or not. */
+  findFollowerSubscription(
+    subscriberId: string,
+    subscriptionId: string,
+  ): Promise<Contact | undefined>
+
+  /**
+  Runs one alert evaluation for a subscription atomically: `step` gets the stored state (JSON text,
+  undefined at first) and answers what to write, or undefined to write nothing. Concurrent calls
+  for one subscription, from any server instance, run one after the other, so each event is raised
+  once. Returns the events written.
+  */
+  transitionAlerts(
+    accountKey: number,
+    subscriptionId: string,
+    step: (state: string | undefined) => AlertTransition | undefined,
+  ): Promise<AlertEventRecord[]>
+  /** The stored alert state of a subscription (JSON text), if any. */
+  readAlertState(accountKey: number, subscriptionId: string): Promise<string | undefined>
+  /** Forgets a subscription's alert state (its events stay). */
+  dropAlertState(accountKey: number, subscriptionId: string): Promise<void>
+  /** Subscriptions whose next check is due at `now`, soonest first, at most `limit`. */
+  dueAlertChecks(now: number, limit: number): Promise<DueAlertCheck[]>
+  /** A subscription's alert events at or after `since`, newest first, at most `limit`. */
+  listAlertEvents(
+    accountKey: number,
+    subscriptionId: string,
+    since: number,
+    limit: number,
+  ): Promise<AlertEventRecord[]>
+
+  createWebhook(webhook: Webhook): Promise<void>
+  /** The follower's webhooks, oldest first. */
+  listWebhooks(accountKey: number): Promise<Webhook[]>
+  /** True when the follower had a webhook with this id. Its queued deliveries are dropped. */
+  deleteWebhook(accountKey: number, id: string): Promise<boolean>
+
+  /**
+  Leases up to `limit` deliveries due at `now` for `leaseMs`: until the lease ends no other call
+  (from any instance) gets them.
+  */
+  claimDueDeliveries(now: number, limit: number, leaseMs: number): Promise<WebhookDelivery[]>
+  markDeliveryDone(id: string, at: number, status: number): Promise<void>
+  rescheduleDelivery(
+    id: string,
+    attempts: number,
+    nextAttemptAt: number,
+    lastError: string,
+  ): Promise<void>
+  markDeliveryFailed(id: string, attempts: number, at: number, lastError: string): Promise<void>
 }

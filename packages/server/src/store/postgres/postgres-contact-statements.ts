@@ -41,8 +41,9 @@ export function postgresContactStatements(prefix: string) {
       'save_contact',
       `UPDATE ${contacts} SET name = $1, deleted_at = $2, subscription_id = $3, invitation_id = $4,
          display_name = $5, permissions = $6, alert_settings = $7, paused = $8, subscriber_id = $9,
-         subscription_created_at = $10, subscription_modified_at = $11, invite_expires = $12
-       WHERE account_key = $13 AND contact_id = $14`,
+         subscription_created_at = $10, subscription_modified_at = $11, invite_expires = $12,
+         follower_alert_settings = $13
+       WHERE account_key = $14 AND contact_id = $15`,
     ),
   }
 }

@@ -130,4 +130,67 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         WHERE subscription_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'follower side: acceptance, follower alert settings, alert state and events, webhooks',
+    // alert_states and alert_events are keyed by the publisher's account_key (co-located with its
+    // readings on Citus); webhooks by the follower's. Two lookups cross accounts and would fan out
+    // to every shard on Citus: an invitation by id (rare: once per follower) and a follower's
+    // subscriptions by subscriber_id (each follower read); a follower-keyed index table is the
+    // plan for the sharded layout. The delivery outbox is a queue read by due time, a reference
+    // table candidate on Citus.
+    sql: `
+      ALTER TABLE contacts ADD COLUMN follower_alert_settings text;
+      CREATE UNIQUE INDEX contacts_invitation ON contacts (invitation_id)
+        WHERE invitation_id IS NOT NULL;
+      CREATE INDEX contacts_subscriber ON contacts (subscriber_id)
+        WHERE subscriber_id IS NOT NULL;
+      CREATE TABLE alert_states (
+        account_key     bigint NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        subscription_id uuid NOT NULL,
+        state           text NOT NULL,
+        next_check_at   bigint,
+        CONSTRAINT alert_states_pkey PRIMARY KEY (account_key, subscription_id)
+      );
+      CREATE INDEX alert_states_due ON alert_states (next_check_at)
+        WHERE next_check_at IS NOT NULL;
+      CREATE TABLE alert_events (
+        account_key     bigint NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        subscription_id uuid NOT NULL,
+        at              bigint NOT NULL,
+        event_id        uuid NOT NULL,
+        kind            text NOT NULL,
+        type            text NOT NULL,
+        data            text NOT NULL,
+        CONSTRAINT alert_events_pkey PRIMARY KEY (account_key, subscription_id, at, event_id)
+      );
+      CREATE TABLE webhooks (
+        account_key bigint NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        webhook_id  uuid NOT NULL,
+        url         text NOT NULL,
+        secret      text NOT NULL,
+        created_at  bigint NOT NULL,
+        CONSTRAINT webhooks_pkey PRIMARY KEY (account_key, webhook_id)
+      );
+      CREATE TABLE webhook_deliveries (
+        delivery_id     uuid PRIMARY KEY,
+        webhook_id      uuid NOT NULL,
+        url             text NOT NULL,
+        secret          text NOT NULL,
+        event_id        text NOT NULL,
+        event_type      text NOT NULL,
+        body            text NOT NULL,
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        created_at      bigint NOT NULL,
+        status          text NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'delivered', 'failed')),
+        finished_at     bigint,
+        http_status     integer,
+        last_error      text
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+        WHERE status = 'pending';
+    `,
+  },
 ]

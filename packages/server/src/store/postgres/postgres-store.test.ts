@@ -3,6 +3,7 @@ import { Client, escapeIdentifier } from 'pg'
 import { describe, it, expect, beforeAll, afterEach } from 'vitest'
 import { TcpRelay } from '../../test-tcp-relay.js'
 import { runStoreTests } from '../store.case.js'
+import { runFollowerStoreTests } from '../follower-store.case.js'
 import { DuplicateKeyError, StoreUnavailableError, type NewAccount } from '../store.js'
 import { PostgresStore } from './postgres-store.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
@@ -69,7 +70,7 @@ function account(username: string, overrides: Partial<NewAccount> = {}): NewAcco
   }
 }
 
-runStoreTests('postgres', async () => {
+const openPostgresStore = async () => {
   const schema = freshSchema()
   const store = new PostgresStore({ connectionString: ADMIN_URL, schema })
   return {
@@ -79,7 +80,10 @@ runStoreTests('postgres', async () => {
       await dropSchema(schema)
     },
   }
-})
+}
+
+runStoreTests('postgres', openPostgresStore)
+runFollowerStoreTests('postgres', openPostgresStore)
 
 describe('PostgresStore', () => {
   const schemas: string[] = []
@@ -215,12 +219,16 @@ describe('PostgresStore', () => {
       expect(tables).toEqual([
         'account_images',
         'accounts',
+        'alert_events',
+        'alert_states',
         'contacts',
         'login_failures',
         'readings',
         'receivers',
         'schema_migrations',
         'sessions',
+        'webhook_deliveries',
+        'webhooks',
       ])
     })
 

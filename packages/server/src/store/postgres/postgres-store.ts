@@ -32,6 +32,15 @@ import {
   type ReadingRow,
 } from '../store-rows.js'
 import { postgresContactStatements } from './postgres-contact-statements.js'
+import { PostgresAlerts } from './postgres-alerts.js'
+import type {
+  AcceptInvitationResult,
+  AlertEventRecord,
+  AlertTransition,
+  DueAlertCheck,
+  Webhook,
+  WebhookDelivery,
+} from '../alert-records.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 import { postgresMigrations } from './postgres-migrations.js'
 import {
@@ -100,6 +109,7 @@ export class PostgresStore implements Store {
   readonly #schema: string | undefined
   readonly #statements: PostgresStatements
   readonly #contactStatements: ReturnType<typeof postgresContactStatements>
+  readonly #alerts: PostgresAlerts
   #migrated = false
   #closing: Promise<void> | undefined
 
@@ -110,6 +120,16 @@ export class PostgresStore implements Store {
     )
     this.#contactStatements = postgresContactStatements(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
+    )
+    this.#alerts = new PostgresAlerts(
+      config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
+      {
+        run: (statement, values) => this.#run(statement, values),
+        transaction: (work) => {
+          this.#ensureReady()
+          return this.#transaction(work)
+        },
+      },
     )
     const types = new TypeOverrides()
     types.setTypeParser(20, 'text', parseBigint) // int8
@@ -525,5 +545,86 @@ export class PostgresStore implements Store {
         throw new DuplicateKeyError('contact_name')
       throw error
     }
+  }
+
+  acceptInvitation(
+    invitationId: string,
+    subscriberId: string,
+    at: number,
+  ): Promise<AcceptInvitationResult> {
+    return this.#alerts.acceptInvitation(invitationId, subscriberId, at)
+  }
+
+  listFollowerSubscriptions(subscriberId: string): Promise<Contact[]> {
+    return this.#alerts.listFollowerSubscriptions(subscriberId)
+  }
+
+  findFollowerSubscription(
+    subscriberId: string,
+    subscriptionId: string,
+  ): Promise<Contact | undefined> {
+    return this.#alerts.findFollowerSubscription(subscriberId, subscriptionId)
+  }
+
+  transitionAlerts(
+    accountKey: number,
+    subscriptionId: string,
+    step: (state: string | undefined) => AlertTransition | undefined,
+  ): Promise<AlertEventRecord[]> {
+    return this.#alerts.transitionAlerts(accountKey, subscriptionId, step)
+  }
+
+  readAlertState(accountKey: number, subscriptionId: string): Promise<string | undefined> {
+    return this.#alerts.readAlertState(accountKey, subscriptionId)
+  }
+
+  dropAlertState(accountKey: number, subscriptionId: string): Promise<void> {
+    return this.#alerts.dropAlertState(accountKey, subscriptionId)
+  }
+
+  dueAlertChecks(now: number, limit: number): Promise<DueAlertCheck[]> {
+    return this.#alerts.dueAlertChecks(now, limit)
+  }
+
+  listAlertEvents(
+    accountKey: number,
+    subscriptionId: string,
+    since: number,
+    limit: number,
+  ): Promise<AlertEventRecord[]> {
+    return this.#alerts.listAlertEvents(accountKey, subscriptionId, since, limit)
+  }
+
+  createWebhook(webhook: Webhook): Promise<void> {
+    return this.#alerts.createWebhook(webhook)
+  }
+
+  listWebhooks(accountKey: number): Promise<Webhook[]> {
+    return this.#alerts.listWebhooks(accountKey)
+  }
+
+  deleteWebhook(accountKey: number, id: string): Promise<boolean> {
+    return this.#alerts.deleteWebhook(accountKey, id)
+  }
+
+  claimDueDeliveries(now: number, limit: number, leaseMs: number): Promise<WebhookDelivery[]> {
+    return this.#alerts.claimDueDeliveries(now, limit, leaseMs)
+  }
+
+  markDeliveryDone(id: string, at: number, status: number): Promise<void> {
+    return this.#alerts.markDeliveryDone(id, at, status)
+  }
+
+  rescheduleDelivery(
+    id: string,
+    attempts: number,
+    nextAttemptAt: number,
+    lastError: string,
+  ): Promise<void> {
+    return this.#alerts.rescheduleDelivery(id, attempts, nextAttemptAt, lastError)
+  }
+
+  markDeliveryFailed(id: string, attempts: number, at: number, lastError: string): Promise<void> {
+    return this.#alerts.markDeliveryFailed(id, attempts, at, lastError)
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { DuplicateKeyError, type Contact, type NewContact } from '../store.js'
+import type { AcceptInvitationResult } from '../alert-records.js'
 import { CONTACT_COLUMNS, contactValues, toContact, type ContactRow } from '../store-rows.js'
 
 /** Maps the unique index on live contact names to {@link DuplicateKeyError}. */
@@ -39,10 +40,25 @@ export class SqliteContacts {
       bySubscription: db.prepare<[number, string], ContactRow>(
         `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE account_key = ? AND subscription_id = ?`,
       ),
+      byInvitation: db.prepare<[string], ContactRow>(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE invitation_id = ? AND deleted_at IS NULL`,
+      ),
+      accept: db.prepare(
+        `UPDATE contacts SET subscriber_id = ?, subscription_modified_at = ?
+         WHERE account_key = ? AND contact_id = ?`,
+      ),
+      bySubscriber: db.prepare<[string], ContactRow>(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE subscriber_id = ?
+         ORDER BY subscription_modified_at, contact_id`,
+      ),
+      bySubscriberAndSubscription: db.prepare<[string, string], ContactRow>(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE subscriber_id = ? AND subscription_id = ?`,
+      ),
       save: db.prepare(
         `UPDATE contacts SET name = ?, deleted_at = ?, subscription_id = ?, invitation_id = ?,
            display_name = ?, permissions = ?, alert_settings = ?, paused = ?, subscriber_id = ?,
-           subscription_created_at = ?, subscription_modified_at = ?, invite_expires = ?
+           subscription_created_at = ?, subscription_modified_at = ?, invite_expires = ?,
+           follower_alert_settings = ?
          WHERE account_key = ? AND contact_id = ?`,
       ),
     }
@@ -87,5 +103,31 @@ export class SqliteContacts {
     } catch (error) {
       throw asDuplicateName(error)
     }
+  }
+
+  acceptInvitation(invitationId: string, subscriberId: string, at: number): AcceptInvitationResult {
+    const sql = this.#sql
+    const accept = this.#db.transaction((): AcceptInvitationResult => {
+      const row = sql.byInvitation.get(invitationId)
+      if (!row?.subscription_id) return { status: 'not_found' }
+      const found = { accountKey: row.account_key, subscriptionId: row.subscription_id }
+      if (row.subscriber_id === subscriberId) return { status: 'accepted', ...found }
+      if (row.subscriber_id !== null) return { status: 'taken' }
+      if ((row.invite_expires ?? 0) <= at) return { status: 'expired' }
+      sql.accept.run(subscriberId, at, row.account_key, row.contact_id)
+      return { status: 'accepted', ...found }
+    })
+    return this.#guard(() => accept.immediate())
+  }
+
+  listFollowerSubscriptions(subscriberId: string): Contact[] {
+    return this.#guard(() => this.#sql.bySubscriber.all(subscriberId)).map(toContact)
+  }
+
+  findFollowerSubscription(subscriberId: string, subscriptionId: string): Contact | undefined {
+    const row = this.#guard(() =>
+      this.#sql.bySubscriberAndSubscription.get(subscriberId, subscriptionId),
+    )
+    return row && toContact(row)
   }
 }

@@ -93,4 +93,63 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
         WHERE subscription_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'follower side: acceptance, follower alert settings, alert state and events, webhooks',
+    // Alert state and events are keyed by the publisher's account like its readings; webhooks by
+    // the follower's account. The delivery outbox is read by due time across accounts.
+    sql: `
+      ALTER TABLE contacts ADD COLUMN follower_alert_settings TEXT;
+      CREATE UNIQUE INDEX contacts_invitation ON contacts (invitation_id)
+        WHERE invitation_id IS NOT NULL;
+      CREATE INDEX contacts_subscriber ON contacts (subscriber_id)
+        WHERE subscriber_id IS NOT NULL;
+      CREATE TABLE alert_states (
+        account_key     INTEGER NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        subscription_id TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        next_check_at   INTEGER,
+        PRIMARY KEY (account_key, subscription_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX alert_states_due ON alert_states (next_check_at)
+        WHERE next_check_at IS NOT NULL;
+      CREATE TABLE alert_events (
+        account_key     INTEGER NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        subscription_id TEXT NOT NULL,
+        at              INTEGER NOT NULL,
+        event_id        TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        type            TEXT NOT NULL,
+        data            TEXT NOT NULL,
+        PRIMARY KEY (account_key, subscription_id, at, event_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE webhooks (
+        account_key INTEGER NOT NULL REFERENCES accounts (account_key) ON DELETE CASCADE,
+        webhook_id  TEXT NOT NULL,
+        url         TEXT NOT NULL,
+        secret      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (account_key, webhook_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE webhook_deliveries (
+        delivery_id     TEXT PRIMARY KEY,
+        webhook_id      TEXT NOT NULL,
+        url             TEXT NOT NULL,
+        secret          TEXT NOT NULL,
+        event_id        TEXT NOT NULL,
+        event_type      TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'delivered', 'failed')),
+        finished_at     INTEGER,
+        http_status     INTEGER,
+        last_error      TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+        WHERE status = 'pending';
+    `,
+  },
 ]

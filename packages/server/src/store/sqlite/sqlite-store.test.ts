@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { runStoreTests } from '../store.case.js'
+import { runFollowerStoreTests } from '../follower-store.case.js'
 import { SqliteStore } from './sqlite-store.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 
-runStoreTests('sqlite', async () => {
+const openSqliteStore = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'glucoshare-store-'))
   const store = new SqliteStore({ path: join(dir, 'glucoshare.db') })
   return {
@@ -18,7 +19,10 @@ runStoreTests('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true })
     },
   }
-})
+}
+
+runStoreTests('sqlite', openSqliteStore)
+runFollowerStoreTests('sqlite', openSqliteStore)
 
 describe('SqliteStore on a shared file', () => {
   let dir: string

@@ -25,6 +25,15 @@ import {
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 import { SqliteContacts } from './sqlite-contacts.js'
+import { SqliteAlerts } from './sqlite-alerts.js'
+import type {
+  AcceptInvitationResult,
+  AlertEventRecord,
+  AlertTransition,
+  DueAlertCheck,
+  Webhook,
+  WebhookDelivery,
+} from '../alert-records.js'
 
 const ACCOUNT_COLUMNS =
   'account_key, account_id, kind, username, email, phone, display_name, password_hash, created_at'
@@ -67,6 +76,7 @@ export class SqliteStore implements Store {
   readonly #latestByLimit = new Map<number, Database.Statement<[number, number], ReadingRow>>()
   #statements: ReturnType<SqliteStore['prepareStatements']> | undefined
   #contactStore: SqliteContacts | undefined
+  #alertStore: SqliteAlerts | undefined
   #closed = false
 
   constructor(config: SqliteStoreConfig) {
@@ -105,6 +115,7 @@ export class SqliteStore implements Store {
     guard(() => apply.immediate())
     this.#statements = this.prepareStatements()
     this.#contactStore = new SqliteContacts(this.#db, guard)
+    this.#alertStore = new SqliteAlerts(this.#db, guard)
   }
 
   async close(): Promise<void> {
@@ -213,6 +224,12 @@ export class SqliteStore implements Store {
     if (this.#closed) throw new Error('the store is closed')
     if (!this.#contactStore) throw new Error('call migrate() before using the store')
     return this.#contactStore
+  }
+
+  get #alerts(): SqliteAlerts {
+    if (this.#closed) throw new Error('the store is closed')
+    if (!this.#alertStore) throw new Error('call migrate() before using the store')
+    return this.#alertStore
   }
 
   async createAccount(account: NewAccount): Promise<Account> {
@@ -448,5 +465,95 @@ export class SqliteStore implements Store {
 
   async saveContact(contact: Contact): Promise<void> {
     this.#contacts.saveContact(contact)
+  }
+
+  async acceptInvitation(
+    invitationId: string,
+    subscriberId: string,
+    at: number,
+  ): Promise<AcceptInvitationResult> {
+    return this.#contacts.acceptInvitation(invitationId, subscriberId, at)
+  }
+
+  async listFollowerSubscriptions(subscriberId: string): Promise<Contact[]> {
+    return this.#contacts.listFollowerSubscriptions(subscriberId)
+  }
+
+  async findFollowerSubscription(
+    subscriberId: string,
+    subscriptionId: string,
+  ): Promise<Contact | undefined> {
+    return this.#contacts.findFollowerSubscription(subscriberId, subscriptionId)
+  }
+
+  async transitionAlerts(
+    accountKey: number,
+    subscriptionId: string,
+    step: (state: string | undefined) => AlertTransition | undefined,
+  ): Promise<AlertEventRecord[]> {
+    return this.#alerts.transitionAlerts(accountKey, subscriptionId, step)
+  }
+
+  async readAlertState(accountKey: number, subscriptionId: string): Promise<string | undefined> {
+    return this.#alerts.readAlertState(accountKey, subscriptionId)
+  }
+
+  async dropAlertState(accountKey: number, subscriptionId: string): Promise<void> {
+    this.#alerts.dropAlertState(accountKey, subscriptionId)
+  }
+
+  async dueAlertChecks(now: number, limit: number): Promise<DueAlertCheck[]> {
+    return this.#alerts.dueAlertChecks(now, limit)
+  }
+
+  async listAlertEvents(
+    accountKey: number,
+    subscriptionId: string,
+    since: number,
+    limit: number,
+  ): Promise<AlertEventRecord[]> {
+    return this.#alerts.listAlertEvents(accountKey, subscriptionId, since, limit)
+  }
+
+  async createWebhook(webhook: Webhook): Promise<void> {
+    this.#alerts.createWebhook(webhook)
+  }
+
+  async listWebhooks(accountKey: number): Promise<Webhook[]> {
+    return this.#alerts.listWebhooks(accountKey)
+  }
+
+  async deleteWebhook(accountKey: number, id: string): Promise<boolean> {
+    return this.#alerts.deleteWebhook(accountKey, id)
+  }
+
+  async claimDueDeliveries(
+    now: number,
+    limit: number,
+    leaseMs: number,
+  ): Promise<WebhookDelivery[]> {
+    return this.#alerts.claimDueDeliveries(now, limit, leaseMs)
+  }
+
+  async markDeliveryDone(id: string, at: number, status: number): Promise<void> {
+    this.#alerts.markDeliveryDone(id, at, status)
+  }
+
+  async rescheduleDelivery(
+    id: string,
+    attempts: number,
+    nextAttemptAt: number,
+    lastError: string,
+  ): Promise<void> {
+    this.#alerts.rescheduleDelivery(id, attempts, nextAttemptAt, lastError)
+  }
+
+  async markDeliveryFailed(
+    id: string,
+    attempts: number,
+    at: number,
+    lastError: string,
+  ): Promise<void> {
+    this.#alerts.markDeliveryFailed(id, attempts, at, lastError)
   }
 }

@@ -1,0 +1,393 @@
+/**
+The follower-side part of the store conformance suite: invitation acceptance, follower
+subscriptions, alert state and events, webhooks and their outbox. Engines run it beside
+`store.case.ts`. Not part of the build (tsconfig excludes `*.case.ts`).
+*/
+import { randomUUID } from 'node:crypto'
+import { describe, it, expect, beforeEach, afterEach } from 'vitest'
+import type { Account, Contact, Store } from './store.js'
+import type { AlertEventRecord, AlertTransition, WebhookDelivery } from './alert-records.js'
+import type { StoreUnderTest } from './store.case.js'
+
+const T0 = Date.UTC(2026, 10, 23, 12, 0, 0)
+const MINUTE = 60_000
+const WEEK = 7 * 24 * 60 * MINUTE
+
+export function runFollowerStoreTests(
+  name: string,
+  createStore: () => Promise<StoreUnderTest>,
+): void {
+  describe(`Store conformance, follower side: ${name}`, () => {
+    let subject: StoreUnderTest
+    let store: Store
+    let counter = 0
+
+    beforeEach(async () => {
+      subject = await createStore()
+      store = subject.store
+      await store.migrate()
+    })
+
+    afterEach(async () => {
+      await subject.cleanup()
+    })
+
+    async function account(kind: Account['kind'] = 'publisher'): Promise<Account> {
+      counter += 1
+      return store.createAccount({
+        id: randomUUID(),
+        kind,
+        username: `${kind}${counter}`,
+        displayName: `${kind} ${counter}`,
+        passwordHash: `hash-${counter}`,
+        createdAt: T0,
+      })
+    }
+
+    /** A publisher's contact with a pending invitation created at T0. */
+    async function invitation(publisher: Account): Promise<Contact> {
+      counter += 1
+      const id = randomUUID()
+      await store.createContact(
+        {
+          accountKey: publisher.key,
+          id,
+          name: `F${counter}`,
+          email: 'f@example.test',
+          createdAt: T0,
+        },
+        10,
+      )
+      const contact: Contact = {
+        ...(await store.findContact(publisher.key, id))!,
+        subscription: {
+          id: randomUUID(),
+          invitationId: randomUUID(),
+          displayName: 'Me',
+          permissions: 1,
+          alertSettings: '{}',
+          paused: false,
+          subscriberId: undefined,
+          createdAt: T0,
+          modifiedAt: T0,
+          inviteExpires: T0 + WEEK,
+        },
+      }
+      await store.saveContact(contact)
+      return contact
+    }
+
+    describe('invitations', () => {
+      it('accepts an invitation once, for one follower, atomically', async () => {
+        const publisher = await account()
+        const [mum, dad] = [await account('follower'), await account('follower')]
+        const contact = await invitation(publisher)
+        const invitationId = contact.subscription!.invitationId
+        const results = await Promise.all([
+          store.acceptInvitation(invitationId, mum.id, T0 + MINUTE),
+          store.acceptInvitation(invitationId, dad.id, T0 + MINUTE),
+        ])
+        expect(results.map((r) => r.status).sort()).toEqual(['accepted', 'taken'])
+        const winner = results[0]!.status === 'accepted' ? mum : dad
+        // Accepting again as the same follower is harmless.
+        expect(await store.acceptInvitation(invitationId, winner.id, T0 + 2 * MINUTE)).toEqual({
+          status: 'accepted',
+          accountKey: publisher.key,
+          subscriptionId: contact.subscription!.id,
+        })
+        const stored = await store.findContact(publisher.key, contact.id)
+        expect(stored?.subscription?.subscriberId).toBe(winner.id)
+        expect(stored?.subscription?.modifiedAt).toBe(T0 + MINUTE)
+      })
+
+      it('answers expired, not_found and not_found for a deleted contact', async () => {
+        const publisher = await account()
+        const follower = await account('follower')
+        const contact = await invitation(publisher)
+        const id = contact.subscription!.invitationId
+        expect((await store.acceptInvitation(id, follower.id, T0 + WEEK)).status).toBe('expired')
+        expect((await store.acceptInvitation(randomUUID(), follower.id, T0)).status).toBe(
+          'not_found',
+        )
+        expect((await store.acceptInvitation('nonsense', follower.id, T0)).status).toBe('not_found')
+        await store.saveContact({ ...contact, deletedAt: T0 + MINUTE })
+        expect((await store.acceptInvitation(id, follower.id, T0 + MINUTE)).status).toBe(
+          'not_found',
+        )
+      })
+
+      it("lists and finds a follower's subscriptions, deleted ones included", async () => {
+        const [p1, p2] = [await account(), await account()]
+        const follower = await account('follower')
+        const other = await account('follower')
+        const first = await invitation(p1)
+        const second = await invitation(p2)
+        await invitation(p2) // not accepted
+        await store.acceptInvitation(first.subscription!.invitationId, follower.id, T0 + MINUTE)
+        await store.acceptInvitation(
+          second.subscription!.invitationId,
+          follower.id,
+          T0 + 2 * MINUTE,
+        )
+        const listed = await store.listFollowerSubscriptions(follower.id)
+        expect(listed.map((c) => c.subscription!.id)).toEqual([
+          first.subscription!.id,
+          second.subscription!.id,
+        ])
+        expect(listed[0]!.accountKey).toBe(p1.key)
+        await store.saveContact({ ...listed[1]!, deletedAt: T0 + 3 * MINUTE })
+        const found = await store.findFollowerSubscription(follower.id, second.subscription!.id)
+        expect(found?.deletedAt).toBe(T0 + 3 * MINUTE)
+        expect(
+          await store.findFollowerSubscription(other.id, first.subscription!.id),
+        ).toBeUndefined()
+        expect(await store.findFollowerSubscription(follower.id, 'nope')).toBeUndefined()
+        expect(await store.listFollowerSubscriptions(other.id)).toEqual([])
+      })
+
+      it("keeps the follower's own alert settings apart from the publisher's", async () => {
+        const publisher = await account()
+        const contact = await invitation(publisher)
+        const mine = '{"HighAlert":{"IsEnabled":true}}'
+        await store.saveContact({
+          ...contact,
+          subscription: { ...contact.subscription!, followerAlertSettings: mine },
+        })
+        const stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        expect(stored.followerAlertSettings).toBe(mine)
+        expect(stored.alertSettings).toBe('{}')
+      })
+    })
+
+    describe('alert state and events', () => {
+      function event(
+        publisher: Account,
+        subscriptionId: string,
+        at: number,
+        type = 'fired',
+      ): AlertEventRecord {
+        return {
+          id: randomUUID(),
+          accountKey: publisher.key,
+          subscriptionId,
+          kind: 'urgentLow',
+          type,
+          at,
+          data: JSON.stringify({ at, type }),
+        }
+      }
+
+      it('writes state, events and deliveries together and hands the state to the next step', async () => {
+        const publisher = await account()
+        const sub = randomUUID()
+        const seen: (string | undefined)[] = []
+        const first = event(publisher, sub, T0)
+        const delivery: WebhookDelivery = {
+          id: randomUUID(),
+          webhookId: randomUUID(),
+          url: 'http://127.0.0.1:9/hook',
+          secret: 's',
+          eventId: first.id,
+          eventType: 'alert.fired',
+          body: '{}',
+          attempts: 0,
+          nextAttemptAt: T0,
+          createdAt: T0,
+        }
+        const written = await store.transitionAlerts(publisher.key, sub, (state) => {
+          seen.push(state)
+          return {
+            state: '{"n":1}',
+            nextCheckAt: T0 + 5 * MINUTE,
+            events: [first],
+            deliveries: [delivery],
+          }
+        })
+        expect(written).toEqual([first])
+        await store.transitionAlerts(publisher.key, sub, (state) => {
+          seen.push(state)
+          return undefined
+        })
+        expect(seen).toEqual([undefined, '{"n":1}'])
+        expect(await store.readAlertState(publisher.key, sub)).toBe('{"n":1}')
+        expect(await store.listAlertEvents(publisher.key, sub, 0, 10)).toEqual([first])
+        expect(await store.claimDueDeliveries(T0, 10, MINUTE)).toEqual([delivery])
+      })
+
+      it('writes nothing when the step throws', async () => {
+        const publisher = await account()
+        const sub = randomUUID()
+        await expect(
+          store.transitionAlerts(publisher.key, sub, () => {
+            throw new Error('engine failed')
+          }),
+        ).rejects.toThrow('engine failed')
+        expect(await store.readAlertState(publisher.key, sub)).toBeUndefined()
+        expect(await store.dueAlertChecks(T0 + WEEK, 10)).toEqual([])
+      })
+
+      it('runs concurrent transitions of one subscription one after the other', async () => {
+        const publisher = await account()
+        const sub = randomUUID()
+        const bump = (state: string | undefined): AlertTransition => ({
+          state: String(Number(state ?? '0') + 1),
+          nextCheckAt: undefined,
+          events: [],
+          deliveries: [],
+        })
+        await Promise.all(
+          Array.from({ length: 8 }, () => store.transitionAlerts(publisher.key, sub, bump)),
+        )
+        expect(await store.readAlertState(publisher.key, sub)).toBe('8')
+      })
+
+      it('lists due checks soonest first and forgets dropped state', async () => {
+        const publisher = await account()
+        const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()]
+        const write = (sub: string, next: number | undefined) =>
+          store.transitionAlerts(publisher.key, sub, () => ({
+            state: '{}',
+            nextCheckAt: next,
+            events: [],
+            deliveries: [],
+          }))
+        await write(a, T0 + 2 * MINUTE)
+        await write(b, T0 + MINUTE)
+        await write(c, undefined)
+        expect(await store.dueAlertChecks(T0, 10)).toEqual([])
+        expect(await store.dueAlertChecks(T0 + 5 * MINUTE, 10)).toEqual([
+          { accountKey: publisher.key, subscriptionId: b },
+          { accountKey: publisher.key, subscriptionId: a },
+        ])
+        expect(await store.dueAlertChecks(T0 + 5 * MINUTE, 1)).toHaveLength(1)
+        await store.dropAlertState(publisher.key, b)
+        expect(await store.readAlertState(publisher.key, b)).toBeUndefined()
+        expect(await store.dueAlertChecks(T0 + 5 * MINUTE, 10)).toHaveLength(1)
+      })
+
+      it('lists events newest first, from a time, with a limit, per subscription', async () => {
+        const publisher = await account()
+        const [sub, other] = [randomUUID(), randomUUID()]
+        const events = [0, 1, 2, 3].map((i) => event(publisher, sub, T0 + i * MINUTE))
+        await store.transitionAlerts(publisher.key, sub, () => ({
+          state: '{}',
+          nextCheckAt: undefined,
+          events,
+          deliveries: [],
+        }))
+        await store.transitionAlerts(publisher.key, other, () => ({
+          state: '{}',
+          nextCheckAt: undefined,
+          events: [event(publisher, other, T0)],
+          deliveries: [],
+        }))
+        expect(await store.listAlertEvents(publisher.key, sub, T0 + MINUTE, 10)).toEqual([
+          events[3],
+          events[2],
+          events[1],
+        ])
+        expect(await store.listAlertEvents(publisher.key, sub, 0, 2)).toEqual([
+          events[3],
+          events[2],
+        ])
+      })
+    })
+
+    describe('webhooks and deliveries', () => {
+      function delivery(webhookId: string, due: number): WebhookDelivery {
+        return {
+          id: randomUUID(),
+          webhookId,
+          url: 'http://127.0.0.1:9/hook',
+          secret: 'secret',
+          eventId: randomUUID(),
+          eventType: 'alert.fired',
+          body: '{"a":1}',
+          attempts: 0,
+          nextAttemptAt: due,
+          createdAt: T0,
+        }
+      }
+
+      async function enqueue(accountKey: number, deliveries: WebhookDelivery[]): Promise<void> {
+        await store.transitionAlerts(accountKey, randomUUID(), () => ({
+          state: '{}',
+          nextCheckAt: undefined,
+          events: [],
+          deliveries,
+        }))
+      }
+
+      it("creates, lists and deletes a follower's webhooks", async () => {
+        const follower = await account('follower')
+        const other = await account('follower')
+        const hook = {
+          accountKey: follower.key,
+          id: randomUUID(),
+          url: 'https://example.test/hook',
+          secret: 'k',
+          createdAt: T0,
+        }
+        await store.createWebhook(hook)
+        expect(await store.listWebhooks(follower.key)).toEqual([hook])
+        expect(await store.listWebhooks(other.key)).toEqual([])
+        expect(await store.deleteWebhook(other.key, hook.id)).toBe(false)
+        expect(await store.deleteWebhook(follower.key, hook.id)).toBe(true)
+        expect(await store.deleteWebhook(follower.key, hook.id)).toBe(false)
+        expect(await store.listWebhooks(follower.key)).toEqual([])
+      })
+
+      it('leases due deliveries once until the lease ends, and finishes them', async () => {
+        const publisher = await account()
+        const hook = randomUUID()
+        const [early, late, future] = [
+          delivery(hook, T0),
+          delivery(hook, T0 + MINUTE),
+          delivery(hook, T0 + 60 * MINUTE),
+        ]
+        await enqueue(publisher.key, [late, early, future])
+        const claimed = await store.claimDueDeliveries(T0 + MINUTE, 10, 5 * MINUTE)
+        expect(claimed.map((d) => d.id)).toEqual([early.id, late.id])
+        expect(await store.claimDueDeliveries(T0 + 2 * MINUTE, 10, 5 * MINUTE)).toEqual([])
+        await store.markDeliveryDone(early.id, T0 + 2 * MINUTE, 204)
+        await store.rescheduleDelivery(late.id, 1, T0 + 3 * MINUTE, 'HTTP 500')
+        const again = await store.claimDueDeliveries(T0 + 3 * MINUTE, 10, 5 * MINUTE)
+        expect(again).toEqual([{ ...late, attempts: 1, nextAttemptAt: T0 + 3 * MINUTE }])
+        await store.markDeliveryFailed(late.id, 2, T0 + 4 * MINUTE, 'HTTP 404')
+        expect(await store.claimDueDeliveries(T0 + 24 * 60 * MINUTE, 10, MINUTE)).toEqual([future])
+      })
+
+      it('hands concurrent claims different deliveries', async () => {
+        const publisher = await account()
+        const hook = randomUUID()
+        await enqueue(
+          publisher.key,
+          Array.from({ length: 6 }, (_, i) => delivery(hook, T0 + i)),
+        )
+        const claims = await Promise.all([
+          store.claimDueDeliveries(T0 + MINUTE, 3, MINUTE),
+          store.claimDueDeliveries(T0 + MINUTE, 3, MINUTE),
+          store.claimDueDeliveries(T0 + MINUTE, 3, MINUTE),
+        ])
+        const ids = claims.flat().map((d) => d.id)
+        expect(ids).toHaveLength(6)
+        expect(new Set(ids).size).toBe(6)
+      })
+
+      it("drops a deleted webhook's pending deliveries", async () => {
+        const follower = await account('follower')
+        const hook = {
+          accountKey: follower.key,
+          id: randomUUID(),
+          url: 'https://example.test/hook',
+          secret: 'k',
+          createdAt: T0,
+        }
+        await store.createWebhook(hook)
+        await enqueue(follower.key, [delivery(hook.id, T0)])
+        await store.deleteWebhook(follower.key, hook.id)
+        expect(await store.claimDueDeliveries(T0 + MINUTE, 10, MINUTE)).toEqual([])
+      })
+    })
+  })
+}
