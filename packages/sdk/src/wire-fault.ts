@@ -36,7 +36,8 @@ function fault(
 
 /**
 Every fault code glucoshare's server can emit or its SDK recognises, with its default message.
-All but the last four are Dexcom's codes; `EndpointNotFound` (HTTP 404), `PayloadTooLarge`
+All but the last seven are Dexcom's codes. `SubscriptionDeleted`, `InvitationExpired` and
+`AlertNotActive` (follower extensions), `EndpointNotFound` (HTTP 404), `PayloadTooLarge`
 (HTTP 413), `InternalError` (HTTP 500) and `ServiceUnavailable` (HTTP 503, the database cannot be
 reached for now) are glucoshare's own, for requests Share's catalogue has no code for. The
 official app names HTTP 503 `ServiceUnavailable` too, as a client-side classification (spec 5.3).
@@ -101,6 +102,13 @@ export const SHARE_FAULTS = {
   ContactIdNotFound: fault('The contact was not found.', 'argument', ['ObjectNotFound', 5]),
   SubscriptionNotPausableState: fault('The subscription cannot be paused now.', 'argument'),
   SubscriptionNotPaused: fault('The subscription is not paused.', 'argument'),
+  // glucoshare's own codes from here on: Share's catalogue has none for these cases.
+  SubscriptionDeleted: fault('The publisher removed this follower.', 'argument', [
+    'ObjectNotFound',
+    5,
+  ]),
+  InvitationExpired: fault('The invitation expired; ask for a new one.', 'argument'),
+  AlertNotActive: fault('The alert is not sounding.', 'argument'),
   EndpointNotFound: fault('No such operation.', 'argument', ['ObjectNotFound', 5]),
   PayloadTooLarge: fault('The request body is too large.', 'argument'),
   InternalError: fault(

@@ -9,6 +9,13 @@ import { ShareFault } from './share/share-fault.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
 import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
+import { AlertService } from './alerting/alert-service.js'
+import { LocalLiveBus, type LiveBus } from './alerting/live-bus.js'
+import { FollowerStreams } from './alerting/follower-streams.js'
+import { registerFollowerStream } from './alerting/follower-stream-route.js'
+import { storeWebhookOutbox } from './alerting/store-webhook-outbox.js'
+import { WebhookDispatcher } from './webhooks/webhook-delivery.js'
+import type { InvitationMailer } from './mail/invitation-mailer.js'
 
 /** Seconds a client is told to wait (`Retry-After`) when the database cannot be reached. */
 const RETRY_AFTER_SECONDS = 5
@@ -23,6 +30,38 @@ export interface AppOptions {
   readonly logger?: boolean | { level: string }
   /** Extra fastify options, for HTTPS. */
   readonly https?: FastifyServerOptions & { https: unknown }
+  /**
+  Carries live-stream messages between instances. @default a bus local to this process; on
+  PostgreSQL, `PostgresLiveBus` shares it across instances.
+  */
+  readonly liveBus?: LiveBus
+  /**
+  Run the background work: due alert checks (NoData, re-alarms) and webhook deliveries.
+  Tests that drive them by hand through {@link backgroundOf} turn it off. @default true
+  */
+  readonly background?: boolean
+  /** How often due alert checks run. @default 15 s */
+  readonly alertCheckIntervalMs?: number
+  /** The `fetch` webhooks are sent with. @default globalThis.fetch */
+  readonly webhookFetch?: typeof globalThis.fetch
+  /** Sends invitation e-mails; none are sent without it. */
+  readonly invitationMailer?: InvitationMailer
+}
+
+/** The background parts of an app, for tests that drive them with a manual clock. */
+export interface AppBackground {
+  readonly alerts: AlertService
+  readonly webhooks: WebhookDispatcher
+  readonly streams: FollowerStreams
+}
+
+const backgrounds = new WeakMap<object, AppBackground>()
+
+/** The alert service, webhook dispatcher and live streams of an app made by {@link createApp}. */
+export function backgroundOf(app: App): AppBackground {
+  const background = backgrounds.get(app)
+  if (!background) throw new Error('not an app made by createApp')
+  return background
 }
 
 /** A glucoshare server: a fastify instance with every Share operation registered. */
@@ -33,10 +72,31 @@ Builds the server without listening. Tests drive it with `app.inject()`; `serve(
 The store must already be migrated.
 */
 export async function createApp(options: AppOptions): Promise<App> {
+  const config = resolveServerConfig(options.config)
+  const clock = options.clock ?? systemClock
+  const bus = options.liveBus ?? new LocalLiveBus()
+  const webhooks = new WebhookDispatcher({
+    outbox: storeWebhookOutbox(options.store),
+    clock,
+    ...(options.webhookFetch ? { fetch: options.webhookFetch } : {}),
+  })
+  const alerts = new AlertService({
+    store: options.store,
+    clock,
+    bus,
+    legacyWireFormat: config.legacyWireFormat,
+    onDeliveriesQueued: () => webhooks.notify(),
+    onError: (error) => app.log.error({ err: error }, 'alert evaluation failed'),
+    ...(options.alertCheckIntervalMs ? { checkIntervalMs: options.alertCheckIntervalMs } : {}),
+  })
+  const streams = new FollowerStreams(bus)
   const services: Services = {
     store: options.store,
-    config: resolveServerConfig(options.config),
-    clock: options.clock ?? systemClock,
+    config,
+    clock,
+    alerts,
+    invitations: options.invitationMailer,
+    onBackgroundError: (error) => app.log.warn({ err: error }, 'background work failed'),
   }
   const app = Fastify({
     ...(options.https ?? {}),
@@ -73,6 +133,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   })
 
   registerOperations(app, operations, services)
+  registerFollowerStream(app, services, streams)
+  backgrounds.set(app, { alerts, webhooks, streams })
+  if (options.background !== false) {
+    alerts.start()
+    webhooks.start()
+  }
+  app.addHook('onClose', async () => {
+    await alerts.stop()
+    await webhooks.stop()
+    streams.close()
+    // A bus the caller passed in is theirs to close.
+    if (!options.liveBus) await bus.close()
+    options.invitationMailer?.close()
+  })
   const openApi = JSON.stringify(buildOpenApiDocument(operations))
   app.get('/openapi.json', (_request, reply) => reply.type('application/json').send(openApi))
   // Touches the store, so an unreachable database answers 503 ServiceUnavailable here too.

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEXCOM_APPLICATION_ID, DEXCOM_SERVICES_PATH } from '@glucoshare/sdk'
-import { createApp, type App } from './app.js'
+import { createApp, type App, type AppOptions } from './app.js'
 import type { ServerConfig } from './config.js'
 import type { Clock } from './clock.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
@@ -67,7 +67,12 @@ let counter = 0
 const FIXTURE_SCRYPT_COST = 1024
 
 export async function startTestServer(
-  options: { config?: ServerConfig; clock?: ManualClock } = {},
+  options: {
+    config?: ServerConfig
+    clock?: ManualClock
+    /** Extra app options (live bus, background work, webhook fetch, mailer). */
+    app?: Partial<Omit<AppOptions, 'store' | 'clock' | 'config'>>
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'glucoshare-test-'))
   const dbPath = join(dir, 'glucoshare.db')
@@ -78,6 +83,9 @@ export async function startTestServer(
     store,
     clock,
     ...(options.config ? { config: options.config } : {}),
+    // Tests drive due checks and webhook passes themselves (backgroundOf), on the manual clock.
+    background: false,
+    ...options.app,
   })
 
   const call: TestServer['call'] = async (operation, opts = {}) => {

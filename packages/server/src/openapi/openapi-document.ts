@@ -1,3 +1,4 @@
+import { FOLLOWER_STREAM_PATH } from '../alerting/follower-stream-route.js'
 import { SHARE_FAULTS, type FaultCode } from '@glucoshare/sdk'
 import type { TSchema } from '@sinclair/typebox'
 import type { Operation } from '../share/operation.js'
@@ -128,6 +129,33 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
     }
     paths[operationPath(operation)] = item
   }
+  paths[FOLLOWER_STREAM_PATH] = {
+    get: {
+      operationId: 'Subscriber_StreamEvents',
+      tags: ['glucoshare extensions'],
+      summary: "The follower's live stream of readings and alert events (Server-Sent Events)",
+      description:
+        'Opens a `text/event-stream`. It starts with `event: ready`, then sends `event: reading` (`{"SubscriptionId","Egv"}`, an EGV as the read operations answer it) for each upload of a publisher who shares with the follower now, and `event: alert` (`{"id","type","subscriptionId","publisher","alert"}`, the same JSON the webhooks receive, with the event id as the SSE `id`) for each alert event. Readings and alerts raised on any server instance arrive (PostgreSQL LISTEN/NOTIFY). A comment line every 25 s keeps the connection open. The session is checked when the stream opens.',
+      'x-glucoshare-extension': true,
+      parameters: [
+        {
+          name: 'sessionId',
+          in: 'query',
+          required: true,
+          schema: { type: 'string', format: 'uuid' },
+          description: 'A follower session id.',
+        },
+      ],
+      responses: {
+        '200': {
+          description: 'The event stream.',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+        '400': { description: 'The session id is missing or not a UUID.' },
+        '500': faultResponse('A session fault.', ['SessionIdNotFound', 'SessionNotValid']),
+      },
+    },
+  }
   paths['/health'] = {
     get: {
       operationId: 'health',
@@ -153,6 +181,10 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
       {
         name: 'Publisher',
         description: 'The publisher (uploader) side, with a publisher session.',
+      },
+      {
+        name: 'Subscriber',
+        description: 'The follower side, with a follower session (General/LoginSubscriberAccount).',
       },
       { name: 'glucoshare extensions', description: "Operations Dexcom's service does not have." },
     ],

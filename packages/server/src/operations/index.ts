@@ -44,6 +44,20 @@ import {
   resumeSubscription,
   updateSubscriptionPermissions,
 } from './publisher/subscriptions.js'
+import {
+  acceptSubscriptionInvitation,
+  listSubscriberAccountSubscriptions,
+} from './subscriber/subscriptions.js'
+import {
+  readLastGlucoseFromSubscriptions,
+  readSubscriptionLatestGlucoseValues,
+} from './subscriber/glucose.js'
+import {
+  readFollowerAlertSettings,
+  updateFollowerAlertSettings,
+} from './subscriber/alert-settings.js'
+import { acknowledgeAlert, readAlertEvents } from './subscriber/alerts.js'
+import { createWebhook, deleteWebhook, listWebhooks } from './subscriber/webhooks.js'
 import { postReceiverEgvRecords } from './publisher/post-receiver-egv-records.js'
 import { readPublisherLatestGlucoseValues } from './publisher/read-publisher-latest-glucose-values.js'
 
@@ -84,4 +98,15 @@ export const operations: readonly Operation[] = [
   resumeSubscription,
   readSubscriptionAlerts,
   deleteContact,
+  listSubscriberAccountSubscriptions,
+  readSubscriptionLatestGlucoseValues,
+  readLastGlucoseFromSubscriptions,
+  acceptSubscriptionInvitation,
+  readFollowerAlertSettings,
+  updateFollowerAlertSettings,
+  readAlertEvents,
+  acknowledgeAlert,
+  createWebhook,
+  listWebhooks,
+  deleteWebhook,
 ]

@@ -114,7 +114,8 @@ function parseOperationBody(
 }
 
 /** Reads and checks the session id; a missing or non-UUID id is HTTP 400, as Share answers. */
-function sessionIdOf(input: RequestInput): string {
+/** The session id of a request, lower-cased; HTTP 400 when it is missing or not a UUID. */
+export function sessionIdOf(input: RequestInput): string {
   const raw = readParam(input, 'sessionId')
   const id = normalizeUuid(typeof raw === 'string' ? raw.trim() : raw)
   if (!id) {

@@ -119,14 +119,18 @@ function parseDelay(slot: AlertSlot, field: string, value: string | undefined, f
   return ms
 }
 
-/** Validates an invitation's alert settings and fills in the defaults. */
+/**
+Validates alert settings and fills in what they leave out from `current` (by default xDrip+'s
+defaults, as for an invitation; a follower's change keeps their current values instead).
+*/
 export function toStoredAlerts(
   input: Static<typeof WireAlertSettingsInput> | undefined,
+  current: Readonly<StoredAlertSettings> = DEFAULT_ALERTS,
 ): StoredAlertSettings {
   const result = {} as StoredAlertSettings
   for (const slot of Object.keys(ALERT_SLOTS) as AlertSlot[]) {
     const given = input?.[slot] ?? {}
-    const fallback = DEFAULT_ALERTS[slot]
+    const fallback = current[slot]
     if (given.AlertType !== undefined && given.AlertType !== ALERT_SLOTS[slot]) {
       throw invalidArgument(`AlertSettings.${slot}.AlertType must be ${ALERT_SLOTS[slot]}.`)
     }

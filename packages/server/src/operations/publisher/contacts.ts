@@ -155,5 +155,8 @@ export const deleteContact = defineOperation({
     if (!contact) throw new ShareFault('ContactIdNotFound')
     if (contact.deletedAt !== undefined) throw new ShareFault('ContactAlreadyDeleted')
     await services.store.saveContact({ ...contact, deletedAt: services.clock.now() })
+    if (contact.subscription) {
+      await services.alerts.subscriptionChanged(session.accountKey, contact.subscription.id)
+    }
   },
 })

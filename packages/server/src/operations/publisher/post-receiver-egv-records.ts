@@ -73,6 +73,8 @@ export const postReceiverEgvRecords = defineOperation({
     if (readings.length === 0) return
     const inserted = await store.insertReadings(session.accountKey, readings, now)
     if (inserted === 0) throw new ShareFault('DuplicateEgvPosted')
+    // The readings are stored: an alert failure is reported by the service, not to the uploader.
+    await services.alerts.readingsStored(session.accountKey)
   },
 })
 

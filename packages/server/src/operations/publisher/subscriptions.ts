@@ -41,7 +41,7 @@ export const createSubscriptionInvitation = defineOperation({
   methods: ['POST'],
   summary: 'Invites a contact to follow; answers the subscription id as a bare UUID string',
   description:
-    "The invitation expires 7 days after creation. An alert left out of `AlertSettings` (or a field left out of an alert) takes xDrip+'s defaults; `Permissions` defaults to 1 and `DisplayName` to the publisher's display name. Delays are ISO-8601 durations in whole minutes, at most one day. A contact whose invitation is pending or accepted answers `InvalidArgument`; after an invitation expired, a new one replaces it. glucoshare sends no e-mail.",
+    "The invitation expires 7 days after creation. An alert left out of `AlertSettings` (or a field left out of an alert) takes xDrip+'s defaults; `Permissions` defaults to 1 and `DisplayName` to the publisher's display name. Delays are ISO-8601 durations in whole minutes, at most one day. A contact whose invitation is pending or accepted answers `InvalidArgument`; after an invitation expired, a new one replaces it. When the server has an SMTP server configured, it also e-mails the invitation id to the contact's address.",
   auth: 'publisher',
   params: Type.Object({ sessionId: SessionIdParam, contactId: Uuid('Contact id.') }),
   body: Type.Object({
@@ -66,11 +66,12 @@ export const createSubscriptionInvitation = defineOperation({
       (await store.findAccountByKey(session.accountKey))?.displayName ||
       ''
     const id = randomUUID()
+    const invitationId = randomUUID()
     await store.saveContact({
       ...contact,
       subscription: {
         id,
-        invitationId: randomUUID(),
+        invitationId,
         displayName,
         permissions: body.Permissions ?? 1,
         alertSettings: JSON.stringify(alerts),
@@ -81,6 +82,17 @@ export const createSubscriptionInvitation = defineOperation({
         inviteExpires: now + INVITE_TTL_MS,
       },
     })
+    // Sent in the background: the invitation stands whether or not the mail goes out, and the
+    // publisher can always read its id (ReadSubscriptionInviteId).
+    services.invitations
+      ?.sendInvitation({
+        to: contact.email,
+        contactName: contact.name,
+        publisherDisplayName: displayName,
+        invitationId,
+        expiresAt: now + INVITE_TTL_MS,
+      })
+      .catch((error: unknown) => services.onBackgroundError?.(error))
     return id
   },
 })
@@ -212,6 +224,7 @@ export const pauseSubscription = defineOperation({
       ...contact,
       subscription: { ...subscription, paused: true, modifiedAt: now },
     })
+    await services.alerts.subscriptionChanged(session.accountKey, subscription.id)
   },
 })
 
@@ -234,6 +247,7 @@ export const resumeSubscription = defineOperation({
       ...contact,
       subscription: { ...subscription, paused: false, modifiedAt: services.clock.now() },
     })
+    await services.alerts.subscriptionChanged(session.accountKey, subscription.id)
   },
 })
 

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify'
+import { DEXCOM_SERVICES_PATH } from '@glucoshare/sdk'
+import type { Services } from '../services.js'
+import { requireSession } from '../auth/sessions.js'
+import { bodyFieldsOf, parseQuery } from '../share/request-input.js'
+import { sessionIdOf } from '../share/register-operations.js'
+import type { FollowerStreams } from './follower-streams.js'
+
+/** The path of the follower's live stream (a glucoshare extension). */
+export const FOLLOWER_STREAM_PATH = `${DEXCOM_SERVICES_PATH}/Subscriber/StreamEvents`
+
+/** A comment line every so often keeps proxies and load balancers from closing an idle stream. */
+const KEEP_ALIVE_MS = 25_000
+
+function frame(message: { event: string; data: string }, id?: string): string {
+  return `${id ? `id: ${id}\n` : ''}event: ${message.event}\ndata: ${message.data}\n\n`
+}
+
+/**
+`GET Subscriber/StreamEvents?sessionId=…`: a Server-Sent Events stream of the follower's
+readings (`event: reading`) and alert events (`event: alert`), from every subscription that
+shares now, raised on any instance. It starts with `event: ready`. The session is checked once,
+when the stream opens; the stream ends when the server stops.
+*/
+export function registerFollowerStream(
+  app: FastifyInstance,
+  services: Services,
+  streams: FollowerStreams,
+): void {
+  const open = new Set<() => void>()
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end()
+  })
+  app.get(FOLLOWER_STREAM_PATH, async (request, reply) => {
+    const input = {
+      query: parseQuery(request.url),
+      body: undefined,
+      bodyFields: bodyFieldsOf(undefined),
+    }
+    const session = await requireSession(
+      services.store,
+      services.clock,
+      sessionIdOf(input),
+      'follower',
+    )
+    reply.hijack()
+    const response = reply.raw
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
+    response.write(`retry: 5000\n${frame({ event: 'ready', data: '{}' })}`)
+    const remove = streams.add(session.accountId, (message) => {
+      const id =
+        message.event === 'alert' ? (JSON.parse(message.data) as { id?: string }).id : undefined
+      response.write(frame(message, id))
+    })
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS)
+    keepAlive.unref()
+    const end = () => {
+      if (!open.delete(end)) return
+      clearInterval(keepAlive)
+      remove()
+      response.end()
+    }
+    open.add(end)
+    request.raw.on('close', end)
+  })
+}
