@@ -29,6 +29,7 @@ const LOCKOUT_ATTEMPTS = 3
 const PUBLISHER = { username: 'mi_publisher', password: 'mi-publisher-passphrase-not-secret' }
 const LOCKED = { username: 'mi_locked', password: 'mi-locked-passphrase-not-secret' }
 const OUTAGE = { username: 'mi_outage', password: 'mi-outage-passphrase-not-secret' }
+const FOLLOWER = { username: 'mi_follower', password: 'mi-follower-passphrase-not-secret' }
 const SERIAL = 'SM44445555'
 const OUTAGE_SERIAL = 'SM66667777'
 
@@ -74,7 +75,10 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 }
 
 /** Adds a publisher with the CLI and returns its account id. */
-async function addPublisher(credentials: { username: string; password: string }) {
+async function addPublisher(
+  credentials: { username: string; password: string },
+  extra: readonly string[] = [],
+) {
   const added = await runCli(
     [
       'accounts',
@@ -85,6 +89,7 @@ async function addPublisher(credentials: { username: string; password: string })
       '--db',
       databaseUrl(),
       '--json',
+      ...extra,
     ],
     { cwd: tmpdir(), input: `${credentials.password}\n` },
   )
@@ -342,11 +347,114 @@ describe('two glucoshare serve processes on one PostgreSQL', () => {
     await sessionOn(b, PUBLISHER)
   })
 
+  it('streams to a follower on B the readings and alerts of uploads to A, each alert raised once whichever instance evaluates', async () => {
+    const followerId = await addPublisher(FOLLOWER, ['--follower'])
+    const pub = { sessionId }
+    const contact = await share(a, 'Publisher/CreateContact', {
+      query: { ...pub, contactName: 'Carer', emailAddress: 'carer@example.test' },
+    })
+    const contactId = JSON.parse(contact.text) as string
+    const invited = await share(a, 'Publisher/CreateSubscriptionInvitation', {
+      query: { ...pub, contactId },
+      body: { AlertSettings: { FixedLowAlert: { IsEnabled: true, AlarmDelay: 'PT0M' } } },
+    })
+    const subscriptionId = JSON.parse(invited.text) as string
+    const invitationId = JSON.parse(
+      (await share(a, 'Publisher/ReadSubscriptionInviteId', { query: { ...pub, subscriptionId } }))
+        .text,
+    ) as string
+    const login = await share(b, 'General/LoginSubscriberAccount', {
+      body: { accountId: followerId, password: FOLLOWER.password, applicationId: APPLICATION_ID },
+    })
+    const followerSession = JSON.parse(login.text) as string
+    const accepted = await share(b, 'Subscriber/AcceptSubscriptionInvitation', {
+      query: { sessionId: followerSession, invitationId },
+    })
+    expect(accepted.text).toBe(JSON.stringify(subscriptionId))
+
+    // The follower's live stream is on B.
+    const abort = new AbortController()
+    const stream = await fetch(
+      `${b.url}${SERVICES}/Subscriber/StreamEvents?sessionId=${followerSession}`,
+      { signal: abort.signal },
+    )
+    const frames: string[] = []
+    const reading = (async () => {
+      const decoder = new TextDecoder()
+      const reader = stream.body!.getReader()
+      let text = ''
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
+        if (done) return
+        text += decoder.decode(value, { stream: true })
+        let end: number
+        while ((end = text.indexOf('\n\n')) >= 0) {
+          frames.push(text.slice(0, end))
+          text = text.slice(end + 2)
+        }
+      }
+    })()
+    const named = (event: string) => frames.filter((f) => f.includes(`event: ${event}\n`))
+    const waitFor = async (event: string, count: number) => {
+      for (let i = 0; i < 1000 && named(event).length < count; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(named(event).length, frames.join('\n---\n')).toBeGreaterThanOrEqual(count)
+    }
+    await waitFor('ready', 1)
+
+    // An urgent low uploaded to A while B evaluates the same subscription at the same moment
+    // (the follower's settings change there): both instances evaluate it, one event is raised.
+    const low = [base + 60_000, 50] as const
+    const [upload, settings] = await Promise.all([
+      share(a, 'Publisher/PostReceiverEgvRecords', { query: pub, body: egvs(SERIAL, [low]) }),
+      share(b, 'Subscriber/UpdateSubscriptionAlertSettings', {
+        query: { sessionId: followerSession, subscriptionId },
+        body: { AlertSettings: { FixedLowAlert: { IsEnabled: true } } },
+      }),
+    ])
+    expectEmpty200(upload)
+    expect(settings.status, settings.text).toBe(200)
+    await waitFor('reading', 1)
+    await waitFor('alert', 1)
+    // Both again, and the due checks of both instances: still one alert.
+    await Promise.all([
+      share(a, 'Subscriber/UpdateSubscriptionAlertSettings', {
+        query: { sessionId: followerSession, subscriptionId },
+        body: {},
+      }),
+      share(b, 'Subscriber/UpdateSubscriptionAlertSettings', {
+        query: { sessionId: followerSession, subscriptionId },
+        body: {},
+      }),
+    ])
+    const events = await share(a, 'Subscriber/ReadAlertEvents', {
+      query: { sessionId: followerSession, subscriptionId },
+    })
+    const listed = JSON.parse(events.text) as {
+      Events: { Type: string; Kind: string; Value: number }[]
+    }
+    expect(listed.Events).toEqual([
+      expect.objectContaining({ Type: 'fired', Kind: 'urgentLow', Value: 50 }),
+    ])
+    abort.abort()
+    await reading
+    expect(named('alert')).toHaveLength(1)
+    expect(named('alert')[0]).toContain('"type":"alert.fired"')
+    expect(named('reading')[0]).toContain('"Value":50')
+  })
+
   it('stops both processes on SIGTERM with exit code 0, without writing session ids or passwords to their logs', async () => {
     expect(await Promise.all([stopServer(a), stopServer(b)])).toEqual([0, 0])
     for (const server of [a, b]) {
       expect(server.log).toContain('LoginPublisherAccountByName')
-      for (const secret of [sessionId, PUBLISHER.password, LOCKED.password, 'wrong-passphrase']) {
+      for (const secret of [
+        sessionId,
+        PUBLISHER.password,
+        LOCKED.password,
+        FOLLOWER.password,
+        'wrong-passphrase',
+      ]) {
         expect(server.log).not.toContain(secret)
       }
     }

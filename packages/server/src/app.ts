@@ -74,7 +74,7 @@ The store must already be migrated.
 export async function createApp(options: AppOptions): Promise<App> {
   const config = resolveServerConfig(options.config)
   const clock = options.clock ?? systemClock
-  const bus = options.liveBus ?? new LocalLiveBus()
+  const bus = options.liveBus ?? options.store.createLiveBus?.() ?? new LocalLiveBus()
   const webhooks = new WebhookDispatcher({
     outbox: storeWebhookOutbox(options.store),
     clock,

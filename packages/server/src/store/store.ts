@@ -143,6 +143,7 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+import type { LiveBus } from '../alerting/live-bus.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -158,6 +159,11 @@ export interface Store {
   migrate(): Promise<void>
   /** Releases connections. Idempotent. */
   close(): Promise<void>
+  /**
+  A live-message bus shared by every server instance on this database, for engines that have
+  one (PostgreSQL LISTEN/NOTIFY). Without it, live streams reach the followers of this process only.
+  */
+  createLiveBus?(): LiveBus
 
   createAccount(account: NewAccount): Promise<Account>
   /** Finds an account by username (case-insensitive), email (case-insensitive) or phone. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   DatabaseError,
   escapeIdentifier,
@@ -33,6 +34,8 @@ import {
 } from '../store-rows.js'
 import { postgresContactStatements } from './postgres-contact-statements.js'
 import { PostgresAlerts } from './postgres-alerts.js'
+import { PostgresLiveBus } from './postgres-live-bus.js'
+import type { LiveBus } from '../../alerting/live-bus.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -50,6 +53,15 @@ import {
 } from './postgres-statements.js'
 
 // The SQLite store compares ids as text; only this exact form can match a stored id there.
+/** The NOTIFY channel of a schema; channel names, like identifiers, stop at 63 bytes. */
+function liveChannel(schema: string | undefined): string {
+  if (schema === undefined) return 'glucoshare_live'
+  const channel = `glucoshare_live:${schema}`
+  return Buffer.byteLength(channel) <= 63
+    ? channel
+    : `glucoshare_live:${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`
+}
+
 const STORED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 // Arbitrary first half of the migration advisory lock key; the second half is the schema's hash.
@@ -107,6 +119,7 @@ it and reconnects on the next call, so the store recovers by itself when Postgre
 export class PostgresStore implements Store {
   readonly #pool: Pool
   readonly #schema: string | undefined
+  readonly #config: PostgresStoreConfig
   readonly #statements: PostgresStatements
   readonly #contactStatements: ReturnType<typeof postgresContactStatements>
   readonly #alerts: PostgresAlerts
@@ -114,6 +127,7 @@ export class PostgresStore implements Store {
   #closing: Promise<void> | undefined
 
   constructor(config: PostgresStoreConfig) {
+    this.#config = config
     this.#schema = config.schema
     this.#statements = postgresStatements(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
@@ -146,6 +160,15 @@ export class PostgresStore implements Store {
     // Without a listener, an idle connection's error (PostgreSQL restarted) would crash the process.
     const onPoolError = config.onPoolError
     this.#pool.on('error', (error) => onPoolError?.(error))
+  }
+
+  /** A LISTEN/NOTIFY bus on this database, its channel named after the schema. */
+  createLiveBus(): LiveBus {
+    return new PostgresLiveBus({
+      connectionString: this.#config.connectionString,
+      channel: liveChannel(this.#schema),
+      ...(this.#config.onPoolError ? { onError: this.#config.onPoolError } : {}),
+    })
   }
 
   async migrate(): Promise<void> {
