@@ -4,6 +4,7 @@ delivery outbox. Alert state and events are keyed by the publisher's account (wh
 that drive them live); webhooks by the follower's account that owns them.
 @module
 */
+import type { WebhookDelivery } from '../webhooks/webhook-outbox.js'
 
 /** One alert event as stored: the engine's event, serialised, with where it belongs. */
 export interface AlertEventRecord {
@@ -34,19 +35,8 @@ export interface Webhook {
   readonly createdAt: number
 }
 
-/** One queued webhook request; the store leases it to one server instance at a time. */
-export interface WebhookDelivery {
-  readonly id: string
-  readonly webhookId: string
-  readonly url: string
-  readonly secret: string
-  readonly eventId: string
-  readonly eventType: string
-  readonly body: string
-  readonly attempts: number
-  readonly nextAttemptAt: number
-  readonly createdAt: number
-}
+/** One queued webhook request, as the dispatcher's outbox defines it. */
+export type { WebhookDelivery }
 
 /**
 What an alert evaluation writes, all or nothing: the new state (JSON text), when it next needs a

@@ -1,3 +1,4 @@
+import type { AlertEventRecord, WebhookDelivery } from './alert-records.js'
 import type { Account, Contact, Monitoring, Reading } from './store.js'
 
 /** An `accounts` row as both engines return it (column names are shared by their schemas). */
@@ -134,4 +135,84 @@ export function toMonitoring(active: boolean, row: MonitoringRow | undefined): M
         : undefined,
     lastUploadAt: row?.last_upload_at ?? undefined,
   }
+}
+
+/** A webhook delivery row, as both engines return it. */
+export interface DeliveryRow {
+  delivery_id: string
+  webhook_id: string
+  url: string
+  secret: string
+  event_id: string
+  event_type: string
+  body: string
+  attempts: number
+  next_attempt_at: number
+  created_at: number
+}
+
+/** The columns of {@link DeliveryRow}, in that order. */
+export const DELIVERY_COLUMNS =
+  'delivery_id, webhook_id, url, secret, event_id, event_type, body, attempts, next_attempt_at, created_at'
+
+export function toDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.delivery_id,
+    webhookId: row.webhook_id,
+    url: row.url,
+    secret: row.secret,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    body: row.body,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+  }
+}
+
+/** The values of a delivery in {@link DELIVERY_COLUMNS} order. */
+export function deliveryValues(d: WebhookDelivery): unknown[] {
+  return [
+    d.id,
+    d.webhookId,
+    d.url,
+    d.secret,
+    d.eventId,
+    d.eventType,
+    d.body,
+    d.attempts,
+    d.nextAttemptAt,
+    d.createdAt,
+  ]
+}
+
+/** An alert event row, as both engines return it. */
+export interface AlertEventRow {
+  account_key: number
+  subscription_id: string
+  at: number
+  event_id: string
+  kind: string
+  type: string
+  data: string
+}
+
+/** The columns of {@link AlertEventRow}, in that order. */
+export const ALERT_EVENT_COLUMNS = 'account_key, subscription_id, at, event_id, kind, type, data'
+
+export function toAlertEvent(row: AlertEventRow): AlertEventRecord {
+  return {
+    id: row.event_id,
+    accountKey: row.account_key,
+    subscriptionId: row.subscription_id,
+    kind: row.kind,
+    type: row.type,
+    at: row.at,
+    data: row.data,
+  }
+}
+
+/** The values of an event in {@link ALERT_EVENT_COLUMNS} order. */
+export function alertEventValues(e: AlertEventRecord): unknown[] {
+  return [e.accountKey, e.subscriptionId, e.at, e.id, e.kind, e.type, e.data]
 }

@@ -8,26 +8,22 @@ import type {
   WebhookDelivery,
 } from '../alert-records.js'
 import type { Contact } from '../store.js'
-import { CONTACT_COLUMNS, toContact, type ContactRow } from '../store-rows.js'
+import {
+  ALERT_EVENT_COLUMNS,
+  CONTACT_COLUMNS,
+  DELIVERY_COLUMNS,
+  alertEventValues,
+  deliveryValues,
+  toAlertEvent,
+  toContact,
+  toDelivery,
+  type AlertEventRow,
+  type ContactRow,
+  type DeliveryRow,
+} from '../store-rows.js'
 import type { PostgresStatement } from './postgres-statements.js'
 
 const STORED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-const DELIVERY_COLUMNS =
-  'delivery_id, webhook_id, url, secret, event_id, event_type, body, attempts, next_attempt_at, created_at'
-
-interface DeliveryRow {
-  delivery_id: string
-  webhook_id: string
-  url: string
-  secret: string
-  event_id: string
-  event_type: string
-  body: string
-  attempts: number
-  next_attempt_at: number
-  created_at: number
-}
 
 /** How the follower-side code reaches PostgreSQL: the store's own pooled helpers. */
 export interface PostgresExecutor {
@@ -36,21 +32,6 @@ export interface PostgresExecutor {
     values: unknown[],
   ): Promise<QueryResult<R>>
   transaction(work: (client: PoolClient) => Promise<void>): Promise<void>
-}
-
-function toDelivery(row: DeliveryRow): WebhookDelivery {
-  return {
-    id: row.delivery_id,
-    webhookId: row.webhook_id,
-    url: row.url,
-    secret: row.secret,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    body: row.body,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-  }
 }
 
 function statements(prefix: string) {
@@ -110,12 +91,11 @@ function statements(prefix: string) {
     ),
     insertEvent: statement(
       'insert_alert_event',
-      `INSERT INTO ${t('alert_events')} (account_key, subscription_id, at, event_id, kind, type, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO ${t('alert_events')} (${ALERT_EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     ),
     events: statement(
       'alert_events',
-      `SELECT account_key, subscription_id, at, event_id, kind, type, data FROM ${t('alert_events')}
+      `SELECT ${ALERT_EVENT_COLUMNS} FROM ${t('alert_events')}
        WHERE account_key = $1 AND subscription_id = $2 AND at >= $3
        ORDER BY at DESC, event_id DESC LIMIT $4`,
     ),
@@ -256,24 +236,13 @@ export class PostgresAlerts {
       for (const e of next.events) {
         await client.query({
           ...sql.insertEvent,
-          values: [e.accountKey, e.subscriptionId, e.at, e.id, e.kind, e.type, e.data],
+          values: alertEventValues(e),
         })
       }
       for (const d of next.deliveries) {
         await client.query({
           ...sql.insertDelivery,
-          values: [
-            d.id,
-            d.webhookId,
-            d.url,
-            d.secret,
-            d.eventId,
-            d.eventType,
-            d.body,
-            d.attempts,
-            d.nextAttemptAt,
-            d.createdAt,
-          ],
+          values: deliveryValues(d),
         })
       }
       written = [...next.events]
@@ -311,24 +280,13 @@ export class PostgresAlerts {
     limit: number,
   ): Promise<AlertEventRecord[]> {
     if (!STORED_UUID.test(subscriptionId)) return []
-    const { rows } = await this.#db.run<{
-      account_key: number
-      subscription_id: string
-      at: number
-      event_id: string
-      kind: string
-      type: string
-      data: string
-    }>(this.#sql.events, [accountKey, subscriptionId, since, Math.trunc(limit)])
-    return rows.map((row) => ({
-      id: row.event_id,
-      accountKey: row.account_key,
-      subscriptionId: row.subscription_id,
-      kind: row.kind,
-      type: row.type,
-      at: row.at,
-      data: row.data,
-    }))
+    const { rows } = await this.#db.run<AlertEventRow>(this.#sql.events, [
+      accountKey,
+      subscriptionId,
+      since,
+      Math.trunc(limit),
+    ])
+    return rows.map(toAlertEvent)
   }
 
   async createWebhook(webhook: Webhook): Promise<void> {

@@ -6,59 +6,16 @@ import type {
   Webhook,
   WebhookDelivery,
 } from '../alert-records.js'
-
-interface EventRow {
-  account_key: number
-  subscription_id: string
-  at: number
-  event_id: string
-  kind: string
-  type: string
-  data: string
-}
-
-interface DeliveryRow {
-  delivery_id: string
-  webhook_id: string
-  url: string
-  secret: string
-  event_id: string
-  event_type: string
-  body: string
-  attempts: number
-  next_attempt_at: number
-  created_at: number
-}
-
-const DELIVERY_COLUMNS =
-  'delivery_id, webhook_id, url, secret, event_id, event_type, body, attempts, next_attempt_at, created_at'
-
-function toEvent(row: EventRow): AlertEventRecord {
-  return {
-    id: row.event_id,
-    accountKey: row.account_key,
-    subscriptionId: row.subscription_id,
-    kind: row.kind,
-    type: row.type,
-    at: row.at,
-    data: row.data,
-  }
-}
-
-function toDelivery(row: DeliveryRow): WebhookDelivery {
-  return {
-    id: row.delivery_id,
-    webhookId: row.webhook_id,
-    url: row.url,
-    secret: row.secret,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    body: row.body,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-  }
-}
+import {
+  ALERT_EVENT_COLUMNS,
+  DELIVERY_COLUMNS,
+  alertEventValues,
+  deliveryValues,
+  toAlertEvent,
+  toDelivery,
+  type AlertEventRow,
+  type DeliveryRow,
+} from '../store-rows.js'
 
 /** Alert state, alert events, webhooks and the delivery outbox of the SQLite store (migration 3). */
 export class SqliteAlerts {
@@ -88,11 +45,10 @@ export class SqliteAlerts {
          WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?`,
       ),
       insertEvent: db.prepare(
-        `INSERT INTO alert_events (account_key, subscription_id, at, event_id, kind, type, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO alert_events (${ALERT_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      events: db.prepare<[number, string, number, number], EventRow>(
-        `SELECT account_key, subscription_id, at, event_id, kind, type, data FROM alert_events
+      events: db.prepare<[number, string, number, number], AlertEventRow>(
+        `SELECT ${ALERT_EVENT_COLUMNS} FROM alert_events
          WHERE account_key = ? AND subscription_id = ? AND at >= ?
          ORDER BY at DESC, event_id DESC LIMIT ?`,
       ),
@@ -143,29 +99,12 @@ export class SqliteAlerts {
       const next = step(sql.state.get(accountKey, subscriptionId))
       if (!next) return []
       sql.upsertState.run(accountKey, subscriptionId, next.state, next.nextCheckAt ?? null)
-      for (const e of next.events) {
-        sql.insertEvent.run(e.accountKey, e.subscriptionId, e.at, e.id, e.kind, e.type, e.data)
-      }
-      for (const d of next.deliveries) this.#insertDelivery(d)
+      for (const e of next.events) sql.insertEvent.run(...alertEventValues(e))
+      for (const d of next.deliveries) sql.insertDelivery.run(...deliveryValues(d))
       return [...next.events]
     })
     // IMMEDIATE: the read of the state and the write of its successor hold the write lock together.
     return this.#guard(() => run.immediate())
-  }
-
-  #insertDelivery(d: WebhookDelivery): void {
-    this.#sql.insertDelivery.run(
-      d.id,
-      d.webhookId,
-      d.url,
-      d.secret,
-      d.eventId,
-      d.eventType,
-      d.body,
-      d.attempts,
-      d.nextAttemptAt,
-      d.createdAt,
-    )
   }
 
   readAlertState(accountKey: number, subscriptionId: string): string | undefined {
@@ -190,7 +129,7 @@ export class SqliteAlerts {
     limit: number,
   ): AlertEventRecord[] {
     return this.#guard(() => this.#sql.events.all(accountKey, subscriptionId, since, limit)).map(
-      toEvent,
+      toAlertEvent,
     )
   }
 
