@@ -23,6 +23,7 @@ import {
   resolveShareCredentials,
   type CredentialSources,
   type ShareArgValues,
+  type ShareCredentials,
 } from './share-credentials.js'
 
 /** A client and the host it talks to, for messages. */
@@ -30,6 +31,8 @@ export interface OpenedShareClient {
   readonly client: ShareClient
   /** `share2.dexcom.com`, `127.0.0.1:8080`… */
   readonly host: string
+  /** The account read: its username, or its account id when logging in by id. */
+  readonly account: string
 }
 
 /** The account-error advice, also used by tests. */
@@ -45,7 +48,11 @@ export async function openShareClient(
   args: ShareArgValues,
   sources: CredentialSources = {},
 ): Promise<OpenedShareClient> {
-  const credentials = await resolveShareCredentials(args, sources)
+  return shareClientFor(await resolveShareCredentials(args, sources))
+}
+
+/** Builds the client for credentials already resolved (`archive --accounts` resolves its own). */
+export function shareClientFor(credentials: ShareCredentials): OpenedShareClient {
   const options: ShareClientOptions = {
     ...(credentials.username !== undefined
       ? { username: credentials.username }
@@ -69,7 +76,7 @@ export async function openShareClient(
       `glucoshare: warning: --insecure: the TLS certificate of ${url.host} is not checked, so anyone on the network path could read the password; use it only with your own server\n`,
     )
   }
-  return { client, host: url.host }
+  return { client, host: url.host, account: credentials.username ?? String(credentials.accountId) }
 }
 
 function optionMessage(code: string, fallback: string): string {

@@ -6,4 +6,8 @@ export const commands: SubCommandsDef = {
   accounts: () => import('./accounts/index.js').then((m) => m.default),
   latest: () => import('./latest.js').then((m) => m.default),
   readings: () => import('./readings.js').then((m) => m.default),
+  archive: () => import('./archive/index.js').then((m) => m.default),
+  export: () => import('./export.js').then((m) => m.default),
+  nightscout: () => import('./nightscout/index.js').then((m) => m.default),
+  doctor: () => import('./doctor.js').then((m) => m.default),
 }
