@@ -72,10 +72,16 @@ export async function startTestServer(
     clock?: ManualClock
     /** Extra app options (live bus, background work, webhook fetch, mailer). */
     app?: Partial<Omit<AppOptions, 'store' | 'clock' | 'config'>>
+    /**
+    Opens this database file instead of a fresh one, to restart a server on the data of one that
+    was closed. The caller owns the file: `close()` leaves it in place.
+    */
+    dbPath?: string
   } = {},
 ): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'glucoshare-test-'))
-  const dbPath = join(dir, 'glucoshare.db')
+  const dir =
+    options.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'glucoshare-test-')) : undefined
+  const dbPath = options.dbPath ?? join(dir!, 'glucoshare.db')
   const store = new SqliteStore({ path: dbPath })
   await store.migrate()
   const clock = options.clock ?? new ManualClock()
@@ -160,7 +166,7 @@ export async function startTestServer(
     async close() {
       await app.close()
       await store.close()
-      rmSync(dir, { recursive: true, force: true })
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
     },
   }
 }

@@ -16,6 +16,7 @@ import type { AlertEvent } from '../alerts/alert-event.js'
 import type { AlertKind } from '../alerts/alert-kind.js'
 import { egvArrayJson } from '../share/egv-json.js'
 import { effectiveAlertSettings } from './effective-alert-settings.js'
+import { alertEventId } from './alert-event-id.js'
 import type { LiveBus, LiveMessage } from './live-bus.js'
 
 const MINUTE = 60_000
@@ -211,7 +212,7 @@ export class AlertService {
   ): AlertTransition {
     const subscriptionId = contact.subscription.id
     const events: AlertEventRecord[] = raised.map((event) => ({
-      id: randomUUID(),
+      id: alertEventId(event.at),
       accountKey: contact.accountKey,
       subscriptionId,
       kind: event.kind,

@@ -4,6 +4,7 @@ import { defineOperation } from '../../share/operation.js'
 import { SessionIdParam, Uuid, UuidAnswer, WireDateTimeSchema } from '../../share/schemas.js'
 import { ShareFault, invalidArgument } from '../../share/share-fault.js'
 import { NO_ID, subscriptionState } from '../publisher/follower-records.js'
+import type { Contact } from '../../store/store.js'
 
 const Subscription = Type.Object({
   ContactId: Type.String(),
@@ -27,7 +28,7 @@ export const listSubscriberAccountSubscriptions = defineOperation({
   methods: ['POST'],
   summary: "The follower's subscriptions: the publishers who share with them",
   description:
-    'Every invitation the follower accepted that the publisher has not deleted, oldest acceptance first, with the fields of the 2016-2018 follower clients (clients take `[0].SubscriptionId`). Paused subscriptions are listed with `IsEnabled` false. `[]` when there are none.',
+    'Every invitation the follower accepted that the publisher has not deleted, oldest invitation first (an order the publisher cannot change by pausing or editing, since clients take `[0].SubscriptionId`), with the fields of the 2016-2018 follower clients. Paused subscriptions are listed with `IsEnabled` false. `[]` when there are none.',
   auth: 'follower',
   params: Type.Object({ sessionId: SessionIdParam }),
   response: { kind: 'json', schema: Type.Array(Subscription) },
@@ -35,9 +36,10 @@ export const listSubscriberAccountSubscriptions = defineOperation({
   async handle({ session, services }) {
     const { store, clock } = services
     const now = clock.now()
-    const contacts = (await store.listFollowerSubscriptions(session.accountId)).filter(
-      (contact) => contact.deletedAt === undefined && contact.subscription,
-    )
+    // The store orders by modification time, which pausing or a permission change moves.
+    const contacts = (await store.listFollowerSubscriptions(session.accountId))
+      .filter((contact) => contact.deletedAt === undefined && contact.subscription)
+      .sort(byInvitation)
     const monitoring = await Promise.all(
       contacts.map((contact) => store.readMonitoring(contact.accountKey)),
     )
@@ -61,6 +63,12 @@ export const listSubscriberAccountSubscriptions = defineOperation({
     })
   },
 })
+
+function byInvitation(a: Contact, b: Contact): number {
+  const x = a.subscription!
+  const y = b.subscription!
+  return x.createdAt - y.createdAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+}
 
 export const acceptSubscriptionInvitation = defineOperation({
   area: 'Subscriber',
