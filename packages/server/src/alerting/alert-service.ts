@@ -127,10 +127,41 @@ export class AlertService {
   async subscriptionChanged(accountKey: number, subscriptionId: string): Promise<void> {
     const contact = await this.#store.findContactBySubscription(accountKey, subscriptionId)
     if (!contact || !isActive(contact)) {
+      if (contact?.subscription?.subscriberId) await this.#endAlerts(contact)
       await this.#store.dropAlertState(accountKey, subscriptionId)
       return
     }
     const events = await this.#evaluate(contact, await this.#readings(accountKey))
+    await this.#bus.publish(this.#messages(contact, events))
+  }
+
+  /**
+  Sharing stopped (paused or deleted): every alert still sounding ends with a `cleared` event,
+  so streams and webhooks are not left with an alarm that never stops.
+  */
+  async #endAlerts(contact: Contact): Promise<void> {
+    const subscription = contact.subscription!
+    const reason = contact.deletedAt !== undefined ? 'removed' : 'paused'
+    const webhooks = await this.#store.listWebhooks(await this.#followerKey(contact))
+    const now = this.#clock.now()
+    const active = contact as Contact & { subscription: Subscription }
+    const events = await this.#store.transitionAlerts(
+      contact.accountKey,
+      subscription.id,
+      (stored) => {
+        if (stored === undefined) return undefined
+        const state = this.#restore(stored, now)
+        const cleared: AlertEvent[] = firingAlerts(state, now).map((alert) => ({
+          kind: alert.kind,
+          type: 'cleared',
+          at: now,
+          reason,
+        }))
+        if (cleared.length === 0) return undefined
+        return this.#transition(active, cleared, { state, nextCheckAt: undefined }, webhooks)
+      },
+    )
+    this.#queued(events)
     await this.#bus.publish(this.#messages(contact, events))
   }
 

@@ -31,7 +31,7 @@ export interface AlertEvent {
   /** End of the silence (acknowledged); `null`: until the condition clears. */
   readonly silencedUntil?: number | null
   /** Why an alert cleared. */
-  readonly reason?: 'condition-ended' | 'data-arrived' | 'disabled'
+  readonly reason?: 'condition-ended' | 'data-arrived' | 'disabled' | 'paused' | 'removed'
 }
 
 /** Only 'fired' and 'realarm' are notifications for followers. */

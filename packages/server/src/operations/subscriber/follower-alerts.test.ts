@@ -355,7 +355,7 @@ describe('follower alerts', () => {
     expect(await history()).toEqual(['urgentLow:fired', 'urgentLow:cleared'])
   })
 
-  it('stops alerts while paused (state dropped, no events) and starts afresh on resume', async () => {
+  it('ends a sounding alert with a cleared event when paused, then stops alerts and starts afresh on resume', async () => {
     await setUp()
     await fallToUrgentLow()
     const subscriptionId = shared.subscriptionId
@@ -365,21 +365,22 @@ describe('follower alerts', () => {
     expect(await server.store.readAlertState(publisher.account.key, subscriptionId)).toBeUndefined()
     expect((await alertEvents()).Current).toEqual([])
     expectFault(await acknowledge('urgentLow'), 'AlertNotActive')
+    expect((await alertEvents()).Events[0]).toMatchObject({ Type: 'cleared', Reason: 'paused' })
     for (let i = 0; i < 12; i += 1) {
       await next(45)
       expect(await runDueChecks()).toBe(0)
     }
     server.clock.advance(3 * 60 * MINUTE)
     expect(await runDueChecks()).toBe(0)
-    expect(await history()).toEqual(['urgentLow:fired'])
+    expect(await history()).toEqual(['urgentLow:fired', 'urgentLow:cleared'])
     expectEmpty(
       await asPublisher(server, publisher, 'General/ResumeSubscription', { subscriptionId }),
     )
     await reading(45)
-    expect(await history()).toEqual(['urgentLow:fired', 'urgentLow:fired'])
+    expect(await history()).toEqual(['urgentLow:fired', 'urgentLow:cleared', 'urgentLow:fired'])
   })
 
-  it('stops alerts when the publisher deletes the follower', async () => {
+  it('ends a sounding alert with a cleared event and stops alerts when the publisher deletes the follower', async () => {
     await setUp()
     await fallToUrgentLow()
     const before = await server.store.listAlertEvents(
@@ -396,13 +397,22 @@ describe('follower alerts', () => {
     expect(
       await server.store.readAlertState(publisher.account.key, shared.subscriptionId),
     ).toBeUndefined()
+    const [removed, ...rest] = await server.store.listAlertEvents(
+      publisher.account.key,
+      shared.subscriptionId,
+      0,
+      100,
+    )
+    expect(rest).toEqual(before)
+    expect(removed).toMatchObject({ kind: 'urgentLow', type: 'cleared' })
+    expect(JSON.parse(removed!.data)).toMatchObject({ reason: 'removed' })
     for (let i = 0; i < 12; i += 1) {
       await next(45)
       expect(await runDueChecks()).toBe(0)
     }
     expect(
       await server.store.listAlertEvents(publisher.account.key, shared.subscriptionId, 0, 100),
-    ).toEqual(before)
+    ).toEqual([removed, ...before])
     expectFault(
       await asFollower(server, follower, EVENTS, { subscriptionId: shared.subscriptionId }),
       'SubscriptionDeleted',
@@ -512,7 +522,7 @@ describe('follower alerts', () => {
       }
     })
 
-    it('queues nothing for a deleted webhook, nor for a paused subscription', async () => {
+    it('queues nothing for a deleted webhook, and only the end of the sounding alert for a paused subscription', async () => {
       await setUp()
       const created = await asFollower(
         server,
@@ -542,9 +552,16 @@ describe('follower alerts', () => {
           subscriptionId: shared.subscriptionId,
         }),
       )
+      // The pause ends the sounding urgent low: one `cleared`, then nothing.
+      expect(await dispatcher.runDue()).toBe(1)
       for (let i = 0; i < 8; i += 1) await next(45)
       expect(await dispatcher.runDue()).toBe(0)
-      expect(receiver.received).toEqual([])
+      expect(receiver.received.map((r) => JSON.parse(r.body) as unknown)).toEqual([
+        expect.objectContaining({
+          type: 'alert.cleared',
+          alert: expect.objectContaining({ kind: 'urgentLow', reason: 'paused' }) as unknown,
+        }),
+      ])
     })
   })
 })
