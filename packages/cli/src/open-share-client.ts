@@ -6,6 +6,7 @@ string), a session id or a password.
 */
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { Readable } from 'node:stream'
 import {
   ShareClient,
   isAccountError,
@@ -175,7 +176,8 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
 /**
 A `fetch` that does not verify TLS certificates, for `--insecure`. It covers what the SDK uses:
-method, headers, a string body, an abort signal, and `status`/`ok`/`text()` on the answer.
+method, headers, a string body, an abort signal, and `status`/`ok`/`headers`/`text()`/`body` on
+the answer. The body streams, so the follower's live stream works through it too.
 */
 export function insecureFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const url = new URL(input instanceof Request ? input.url : String(input))
@@ -189,32 +191,29 @@ export function insecureFetch(input: RequestInfo | URL, init: RequestInit = {}):
       return
     }
     const onResponse = (response: IncomingMessage) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', reject)
-      response.on('end', () => {
-        const status = response.statusCode ?? 0
-        if (status < 200 || status > 599) {
-          reject(new TypeError(`unsupported HTTP status ${status}`))
-          return
+      const status = response.statusCode ?? 0
+      if (status < 200 || status > 599) {
+        response.resume()
+        reject(new TypeError(`unsupported HTTP status ${status}`))
+        return
+      }
+      const answerHeaders = new Headers()
+      for (const [name, value] of Object.entries(response.headers)) {
+        for (const one of Array.isArray(value) ? value : [value]) {
+          if (one !== undefined) answerHeaders.append(name, one)
         }
-        const answerHeaders = new Headers()
-        for (const [name, value] of Object.entries(response.headers)) {
-          for (const one of Array.isArray(value) ? value : [value]) {
-            if (one !== undefined) answerHeaders.append(name, one)
-          }
-        }
-        resolve(
-          new Response(
-            NULL_BODY_STATUSES.has(status) ? null : new Uint8Array(Buffer.concat(chunks)),
-            {
-              status,
-              statusText: response.statusMessage ?? '',
-              headers: answerHeaders,
-            },
-          ),
-        )
-      })
+      }
+      const stream = NULL_BODY_STATUSES.has(status)
+        ? null
+        : (Readable.toWeb(response) as ReadableStream<Uint8Array>)
+      if (stream === null) response.resume()
+      resolve(
+        new Response(stream, {
+          status,
+          statusText: response.statusMessage ?? '',
+          headers: answerHeaders,
+        }),
+      )
     }
     const options = { method: init.method ?? 'GET', headers }
     const request =

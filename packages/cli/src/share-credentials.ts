@@ -32,6 +32,9 @@ export interface ShareConfigFile {
   readonly username?: string
   readonly accountId?: string
   readonly password?: string
+  /** A follower's account id, for the follower commands (`follow`, `invitations accept`). */
+  readonly followerId?: string
+  readonly followerPassword?: string
 }
 
 /** Everything needed to build a client. */
@@ -53,7 +56,15 @@ export interface CredentialSources {
   readonly prompt?: (question: string) => Promise<string | undefined>
 }
 
-const CONFIG_KEYS = ['region', 'server', 'username', 'accountId', 'password'] as const
+const CONFIG_KEYS = [
+  'region',
+  'server',
+  'username',
+  'accountId',
+  'password',
+  'followerId',
+  'followerPassword',
+] as const
 
 /** `$XDG_CONFIG_HOME/glucoshare/config.json`, or `~/.config/glucoshare/config.json`. */
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -103,7 +114,8 @@ export function readShareConfig(
     }
     if (value !== '') config[key] = value
   }
-  if (config['password'] !== undefined && process.platform !== 'win32' && (mode & 0o077) !== 0) {
+  const secret = config['password'] ?? config['followerPassword']
+  if (secret !== undefined && process.platform !== 'win32' && (mode & 0o077) !== 0) {
     throw new CLIError(
       `the config file ${path} holds a password but other users can access it (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); run \`chmod 600 ${path}\` and try again`,
       EXIT.usage,

@@ -5,7 +5,7 @@ holds even when `fetch` ignores its signal, and errors that never carry the URL.
 */
 import { clientError } from './errors.js'
 import { fromWireFault } from './from-wire-fault.js'
-import type { ResolvedShareClientOptions } from './options.js'
+import type { ResolvedConnectionOptions } from './options.js'
 
 /** One call: `Area/Operation`, query parameters, an optional JSON body (default `{}`). */
 export interface ShareCall {
@@ -17,25 +17,43 @@ export interface ShareCall {
   readonly secrets: readonly (string | undefined)[]
 }
 
-type Transport = Pick<ResolvedShareClientOptions, 'baseUrl' | 'fetch' | 'timeoutMs' | 'userAgent'>
+/** What a call needs of the resolved options. */
+export type Transport = Pick<
+  ResolvedConnectionOptions,
+  'baseUrl' | 'fetch' | 'timeoutMs' | 'userAgent'
+>
 
 /** Calls the operation; answers the parsed JSON, or `undefined` for an empty 200. */
-export async function callShare(transport: Transport, call: ShareCall): Promise<unknown> {
+export function callShare(transport: Transport, call: ShareCall): Promise<unknown> {
   const operation = call.path.slice(call.path.lastIndexOf('/') + 1)
-  const { signal } = call
+  return withDeadline(transport.timeoutMs, operation, call.signal, (signal) =>
+    exchange(transport, call, operation, signal),
+  )
+}
+
+/**
+Runs `work` with a signal that aborts on timeout or on the caller's abort, and rejects at that
+moment whether or not `work` honours its signal (some `fetch` implementations ignore it).
+*/
+export async function withDeadline<T>(
+  timeoutMs: number | false,
+  operation: string,
+  signal: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   if (signal?.aborted) throw signal.reason
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   let onAbort: (() => void) | undefined
-  // Rejects on timeout or on the caller's abort, whether or not `fetch` honours its signal.
   const stop = new Promise<never>((_resolve, reject) => {
-    if (transport.timeoutMs !== false) {
-      const ms = transport.timeoutMs
+    if (timeoutMs !== false) {
       timer = setTimeout(() => {
-        const error = clientError('Timeout', operation, { detail: `no answer within ${ms} ms` })
+        const error = clientError('Timeout', operation, {
+          detail: `no answer within ${timeoutMs} ms`,
+        })
         controller.abort(error)
         reject(error)
-      }, ms)
+      }, timeoutMs)
     }
     if (signal) {
       onAbort = () => {
@@ -46,7 +64,7 @@ export async function callShare(transport: Transport, call: ShareCall): Promise<
     }
   })
   try {
-    return await Promise.race([exchange(transport, call, operation, controller.signal), stop])
+    return await Promise.race([work(controller.signal), stop])
   } finally {
     clearTimeout(timer)
     if (signal && onAbort) signal.removeEventListener('abort', onAbort)
@@ -85,7 +103,8 @@ async function exchange(
   return json.value
 }
 
-function parseJson(text: string): { value: unknown } | undefined {
+/** The parsed JSON of a non-empty text, or `undefined` when it is empty or not JSON. */
+export function parseJson(text: string): { value: unknown } | undefined {
   if (text.trim() === '') return undefined
   try {
     return { value: JSON.parse(text) as unknown }
@@ -94,7 +113,8 @@ function parseJson(text: string): { value: unknown } | undefined {
   }
 }
 
-function urlOf(baseUrl: string, call: ShareCall): string {
+/** The operation's URL with its query string. */
+export function urlOf(baseUrl: string, call: Pick<ShareCall, 'path' | 'query'>): string {
   const query = new URLSearchParams(
     Object.entries(call.query ?? {}).map(([name, value]): [string, string] => [
       name,
@@ -104,11 +124,12 @@ function urlOf(baseUrl: string, call: ShareCall): string {
   return `${baseUrl}/${call.path}${query ? `?${query}` : ''}`
 }
 
-function headersOf(userAgent: string | false): Record<string, string> {
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-  }
+/** Share's JSON headers, and the User-Agent where one may be set. */
+export function headersOf(
+  userAgent: string | false,
+  base: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' },
+): Record<string, string> {
+  const headers: Record<string, string> = { ...base }
   if (userAgent !== false && !inBrowser()) headers['User-Agent'] = userAgent
   return headers
 }

@@ -1,7 +1,9 @@
+import { checkGlucoseWindow, toGlucoseReadings, type GlucoseWindow } from './_glucose-window.js'
 import { callShare } from './_http.js'
-import { DEXCOM_DEFAULT_UUID, MAX_MAX_COUNT, MAX_MINUTES } from './constants.js'
-import { clientError, isSessionError, isShareError, type ClientErrorCode } from './errors.js'
-import { GlucoseReading } from './glucose-reading.js'
+import { SessionKeeper, checkId, operationOf } from './_session.js'
+import { MAX_MINUTES } from './constants.js'
+import { clientError, isSessionError, isShareError } from './errors.js'
+import type { GlucoseReading } from './glucose-reading.js'
 import {
   normalizeOptions,
   type ResolvedShareClientOptions,
@@ -18,12 +20,7 @@ export interface CallOptions {
 }
 
 /** The window of {@link ShareClient.getGlucoseReadings}. */
-export interface GlucoseReadingsOptions extends CallOptions {
-  /** Minutes back from now, 0 to 1440. @default 1440 */
-  readonly minutes?: number | undefined
-  /** Most readings to answer, 0 to 288. @default 288 */
-  readonly maxCount?: number | undefined
-}
+export interface GlucoseReadingsOptions extends CallOptions, GlucoseWindow {}
 
 /** What {@link ShareClient.postReadings} did. */
 export interface PostReadingsResult {
@@ -46,9 +43,8 @@ console.log(reading?.mmolL, reading?.trendArrow)
 */
 export class ShareClient {
   readonly #options: ResolvedShareClientOptions
+  readonly #sessions = new SessionKeeper((signal) => this.#logIn(signal))
   #accountId: string | undefined
-  #sessionId: string | undefined
-  #loggingIn: Promise<string> | undefined
 
   constructor(options: ShareClientOptions) {
     this.#options = normalizeOptions(options)
@@ -62,32 +58,22 @@ export class ShareClient {
 
   /** True while the client holds a session. */
   get hasSession(): boolean {
-    return this.#sessionId !== undefined
+    return this.#sessions.current !== undefined
   }
 
   /** Logs in now, replacing any session; other calls log in by themselves when needed. */
   async login(options: CallOptions = {}): Promise<void> {
-    this.#sessionId = undefined
-    await this.#session(options.signal)
+    this.#sessions.forget()
+    await this.#sessions.session(options.signal)
   }
 
   /** Readings of the last `minutes`, newest first, at most `maxCount`. */
   async getGlucoseReadings(options: GlucoseReadingsOptions = {}): Promise<GlucoseReading[]> {
-    const minutes = checkWindow(options.minutes ?? MAX_MINUTES, MAX_MINUTES, 'MinutesInvalid')
-    const maxCount = checkWindow(
-      options.maxCount ?? MAX_MAX_COUNT,
-      MAX_MAX_COUNT,
-      'MaxCountInvalid',
-    )
-    const wire = await this.#withSession(options.signal, (sessionId) =>
+    const { minutes, maxCount } = checkGlucoseWindow(options, operationOf(READ))
+    const wire = await this.#sessions.withSession(options.signal, (sessionId) =>
       this.#call(READ, { sessionId, minutes, maxCount }, options.signal),
     )
-    // An error payload read as a reading has fooled clients before (trndi #76): demand an array.
-    if (!Array.isArray(wire)) throw clientError('InvalidResponse', operationOf(READ))
-    const { mmolConversion } = this.#options
-    return wire
-      .map((record) => new GlucoseReading(record, { mmolConversion, operation: operationOf(READ) }))
-      .sort((a, b) => b.date.getTime() - a.date.getTime())
+    return toGlucoseReadings(wire, operationOf(READ), this.#options.mmolConversion)
   }
 
   /** The newest reading of the last 24 hours, or `undefined` when there is none. */
@@ -109,7 +95,7 @@ export class ShareClient {
   /** Whether uploads are open (`IsRemoteMonitoringSessionActive`). */
   async isMonitoringSessionActive(options: CallOptions = {}): Promise<boolean> {
     const path = 'Publisher/IsRemoteMonitoringSessionActive'
-    const answer = await this.#withSession(options.signal, (sessionId) =>
+    const answer = await this.#sessions.withSession(options.signal, (sessionId) =>
       this.#call(path, { sessionId }, options.signal),
     )
     if (typeof answer !== 'boolean') throw clientError('InvalidResponse', operationOf(path))
@@ -127,7 +113,7 @@ export class ShareClient {
     const path = 'Publisher/StartRemoteMonitoringSession'
     const serial = checkSerialNumber(serialNumber, operationOf(path))
     try {
-      await this.#withSession(options.signal, (sessionId) =>
+      await this.#sessions.withSession(options.signal, (sessionId) =>
         this.#call(path, { sessionId, serialNumber: serial }, options.signal),
       )
       return { alreadyActive: false }
@@ -146,7 +132,7 @@ export class ShareClient {
   ): Promise<AssignmentStatus> {
     const path = 'Publisher/CheckMonitoredReceiverAssignmentStatus'
     const serial = checkSerialNumber(serialNumber, operationOf(path))
-    const answer = await this.#withSession(options.signal, (sessionId) =>
+    const answer = await this.#sessions.withSession(options.signal, (sessionId) =>
       this.#call(path, { sessionId, serialNumber: serial }, options.signal),
     )
     if (!DEXCOM_ASSIGNMENT_STATUSES.includes(answer as AssignmentStatus)) {
@@ -165,7 +151,7 @@ export class ShareClient {
   ): Promise<string | undefined> {
     const path = 'Publisher/ReplacePublisherAccountMonitoredReceiver'
     const serial = checkSerialNumber(serialNumber, operationOf(path))
-    const answer = await this.#withSession(options.signal, (sessionId) =>
+    const answer = await this.#sessions.withSession(options.signal, (sessionId) =>
       this.#call(path, { sessionId, serialNumber: serial }, options.signal),
     )
     return normalizeUuid(answer)
@@ -183,7 +169,7 @@ export class ShareClient {
     const path = 'Publisher/PostReceiverEgvRecords'
     const body = toWireUploadBody(serialNumber, readings, operationOf(path))
     try {
-      await this.#withSession(options.signal, (sessionId) =>
+      await this.#sessions.withSession(options.signal, (sessionId) =>
         this.#call(path, { sessionId }, options.signal, body),
       )
       return { sent: body.Egvs.length, duplicate: false }
@@ -197,9 +183,8 @@ export class ShareClient {
 
   /** Ends the session (`LogoutPublisherAccount`); a session the server no longer knows is fine. */
   async logout(options: CallOptions = {}): Promise<void> {
-    const sessionId = this.#sessionId
+    const sessionId = this.#sessions.forget()
     if (sessionId === undefined) return
-    this.#sessionId = undefined
     try {
       await this.#call('Publisher/LogoutPublisherAccount', { sessionId }, options.signal)
     } catch (error) {
@@ -207,36 +192,12 @@ export class ShareClient {
     }
   }
 
-  async #withSession<T>(
-    signal: AbortSignal | undefined,
-    call: (sessionId: string) => Promise<T>,
-  ): Promise<T> {
-    const sessionId = await this.#session(signal)
-    try {
-      return await call(sessionId)
-    } catch (error) {
-      if (!isSessionError(error)) throw error
-      // Exactly one fresh login and one retry; a second session fault propagates.
-      if (this.#sessionId === sessionId) this.#sessionId = undefined
-      return call(await this.#session(signal))
-    }
-  }
-
-  #session(signal: AbortSignal | undefined): Promise<string> {
-    if (this.#sessionId !== undefined) return Promise.resolve(this.#sessionId)
-    this.#loggingIn ??= this.#logIn(signal).finally(() => {
-      this.#loggingIn = undefined
-    })
-    return this.#loggingIn
-  }
-
   async #logIn(signal: AbortSignal | undefined): Promise<string> {
     const { username, password, applicationId, loginMethod } = this.#options
     if (loginMethod === 'byName') {
       const path = 'General/LoginPublisherAccountByName'
       const body = { accountName: username, password, applicationId }
-      this.#sessionId = checkId(await this.#call(path, {}, signal, body), path)
-      return this.#sessionId
+      return checkId(await this.#call(path, {}, signal, body), path)
     }
     if (this.#accountId === undefined) {
       const path = 'General/AuthenticatePublisherAccount'
@@ -245,8 +206,7 @@ export class ShareClient {
     }
     const path = 'General/LoginPublisherAccountById'
     const body = { accountId: this.#accountId, password, applicationId }
-    this.#sessionId = checkId(await this.#call(path, {}, signal, body), path)
-    return this.#sessionId
+    return checkId(await this.#call(path, {}, signal, body), path)
   }
 
   #call(
@@ -255,26 +215,7 @@ export class ShareClient {
     signal: AbortSignal | undefined,
     body?: unknown,
   ): Promise<unknown> {
-    const secrets = [this.#options.password, this.#sessionId, this.#accountId]
+    const secrets = [this.#options.password, this.#sessions.current, this.#accountId]
     return callShare(this.#options, { path, query, body, signal, secrets })
   }
-}
-
-function operationOf(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1)
-}
-
-function checkWindow(value: number, max: number, code: ClientErrorCode): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw clientError(code, operationOf(READ))
-  }
-  return value
-}
-
-// Share has answered failed logins with the all-zeros UUID and HTTP 200 (spec 5.4).
-function checkId(answer: unknown, path: string): string {
-  if (answer === DEXCOM_DEFAULT_UUID) throw clientError('LoginRejected', operationOf(path))
-  const id = normalizeUuid(answer)
-  if (!id) throw clientError('InvalidResponse', operationOf(path))
-  return id
 }

@@ -46,7 +46,29 @@ export const CLIENT_ERRORS = {
     message:
       'each reading needs a valid date, an integer mgDl from 39 to 401, a trend, and an integer utcOffsetMinutes within ±840 if any',
   },
+  SubscriptionIdInvalid: { family: 'argument', message: 'the subscription id must be a UUID' },
+  SubscriptionIdsInvalid: {
+    family: 'argument',
+    message: 'give 1 to 50 subscription ids, each a UUID',
+  },
+  InvitationIdInvalid: { family: 'argument', message: 'the invitation id must be a UUID' },
+  WebhookIdInvalid: { family: 'argument', message: 'the webhook id must be a UUID' },
+  WebhookUrlInvalid: {
+    family: 'argument',
+    message: 'the webhook URL must be an absolute http(s) URL without a user name or password',
+  },
+  AlertKindInvalid: {
+    family: 'argument',
+    message:
+      'the alert kind must be urgentLow, low, high, noData, risingFast, fallingFast or urgentLowSoon',
+  },
+  AlertSettingsInvalid: { family: 'argument', message: 'the alert settings are not valid' },
+  EventWindowInvalid: {
+    family: 'argument',
+    message: 'minutes must be an integer from 0 to 43200 (30 days)',
+  },
   NetworkError: { family: 'network', message: 'the server could not be reached' },
+  StreamBroken: { family: 'network', message: 'the event stream broke off' },
   Timeout: { family: 'timeout', message: 'the server did not answer in time' },
   HttpError: {
     family: 'server',

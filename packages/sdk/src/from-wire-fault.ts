@@ -19,6 +19,11 @@ const HINTS: Partial<Record<string, string>> = {
   SSO_AuthenticateAccountNotFound: CREDENTIAL_HINT,
 }
 
+// A follower logs in by account id: the publisher advice above would mislead them.
+const FOLLOWER_LOGIN = 'LoginSubscriberAccount'
+const FOLLOWER_HINT =
+  'check the follower’s account id and password, and that they are a follower’s, not a publisher’s'
+
 const UUID_ANYWHERE = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi
 const MAX_SERVER_MESSAGE = 300
 
@@ -51,7 +56,8 @@ export function fromWireFault(
     return new AccountLockedError(`${operation}: ${text} (${code})`, base)
   }
   const known = isFaultCode(code) ? SHARE_FAULTS[code].message : undefined
-  const hint = HINTS[code]
+  const hint =
+    operation === FOLLOWER_LOGIN && HINTS[code] !== undefined ? FOLLOWER_HINT : HINTS[code]
   const text = `${known ?? (serverMessage || 'the server answered an unknown fault')}${hint ? `; ${hint}` : ''}`
   const family = code === 'EndpointNotFound' ? 'server' : faultFamily(code)
   return shareError(family, text, base)

@@ -55,7 +55,33 @@ export { isUuid, normalizeUuid } from './uuid.js'
 export { ShareClient } from './client.js'
 export type { CallOptions, GlucoseReadingsOptions, PostReadingsResult } from './client.js'
 export { defaultOptions, normalizeOptions } from './options.js'
-export type { LoginMethod, ResolvedShareClientOptions, ShareClientOptions } from './options.js'
+export type {
+  LoginMethod,
+  ResolvedConnectionOptions,
+  ResolvedShareClientOptions,
+  ShareClientOptions,
+  ShareConnectionOptions,
+} from './options.js'
+export { ShareFollowerClient } from './follower-client.js'
+export type { AlertEventsOptions, SubscriptionReading } from './follower-client.js'
+export { normalizeFollowerOptions } from './follower-options.js'
+export type {
+  ResolvedShareFollowerClientOptions,
+  ShareFollowerClientOptions,
+} from './follower-options.js'
+export type { FollowerSubscription } from './follower-subscription.js'
+export { ALERT_KINDS, isAlertKind } from './alert-settings.js'
+export type {
+  AlertKind,
+  AlertSetting,
+  AlertSettingChange,
+  AlertSettingsChange,
+  FollowerAlertSettings,
+} from './alert-settings.js'
+export type { AlertEvent, AlertEventType, AlertEvents, SoundingAlert } from './alert-event.js'
+export { parseAlertNotice } from './follower-event.js'
+export type { AlertNoticeEvent, FollowerEvent, ReadingEvent, ReadyEvent } from './follower-event.js'
+export type { CreatedWebhook, Webhook } from './webhook.js'
 export {
   AccountError,
   AccountLockedError,
@@ -75,7 +101,7 @@ export {
   isShareError,
   isTimeoutError,
 } from './errors.js'
-// Internal on purpose: `shareError`, `clientError` and `checkSerialNumber`.
+// Internal on purpose: `shareError`, `clientError`, `checkSerialNumber` and the `_`-prefixed modules.
 export type {
   ClientErrorCode,
   ShareErrorCode,

@@ -14,11 +14,13 @@ export type {
   Account,
   AccountKind,
   AccountPatch,
+  Contact,
   Monitoring,
   NewAccount,
   Reading,
   Session,
   Store,
+  Subscription,
 } from './store/store.js'
 export { SqliteStore } from './store/sqlite/sqlite-store.js'
 export type { SqliteStoreConfig } from './store/sqlite/sqlite-store-config.js'
@@ -27,3 +29,12 @@ export type { PostgresStoreConfig } from './store/postgres/postgres-store-config
 export { createAccount } from './accounts/create-account.js'
 export type { CreateAccountInput } from './accounts/create-account.js'
 export { hashPassword, verifyPassword } from './auth/password.js'
+export { normalizeLogin } from './auth/account-login.js'
+export {
+  INVITE_TTL_MS,
+  SubscriptionState,
+  subscriptionState,
+} from './operations/publisher/follower-records.js'
+export { createInvitationMailer } from './mail/invitation-mailer.js'
+export type { InvitationMailer, InvitationMailerOptions } from './mail/invitation-mailer.js'
+export { InvitationMailError } from './mail/invitation-mail-error.js'

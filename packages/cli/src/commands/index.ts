@@ -10,4 +10,6 @@ export const commands: SubCommandsDef = {
   export: () => import('./export.js').then((m) => m.default),
   nightscout: () => import('./nightscout/index.js').then((m) => m.default),
   doctor: () => import('./doctor.js').then((m) => m.default),
+  invitations: () => import('./invitations/index.js').then((m) => m.default),
+  follow: () => import('./follow.js').then((m) => m.default),
 }

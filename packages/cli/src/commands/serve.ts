@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { serve, type ServerConfig } from '@glucoshare/server'
 import { CLIError, EXIT } from '../cli-error.js'
+import { invitationMailerOption } from '../invitation-mailer-option.js'
 import { openStore } from '../open-store.js'
 import { storeArgs } from './_shared.js'
 
@@ -66,6 +67,18 @@ export default defineCommand({
         'Answer reads in the pre-2022 form: /Date(ms)/ and integer Trend (env GLUCOSHARE_LEGACY_WIRE=1)',
       default: env['GLUCOSHARE_LEGACY_WIRE'] === '1',
     },
+    'smtp-url': {
+      type: 'string',
+      description:
+        'E-mail invitations through this SMTP server: smtp://user:password@host:port, or smtps:// for TLS from the start (env GLUCOSHARE_SMTP_URL, which keeps the password out of the process list)',
+      valueHint: 'url',
+    },
+    'mail-from': {
+      type: 'string',
+      description:
+        'Sender of invitation e-mails, such as glucoshare@example.org (env GLUCOSHARE_MAIL_FROM)',
+      valueHint: 'address',
+    },
     'log-level': {
       type: 'string',
       description: 'fatal, error, warn, info, debug (env GLUCOSHARE_LOG_LEVEL)',
@@ -89,9 +102,14 @@ export default defineCommand({
       )
     }
     const config = configFromEnv(args.legacy)
-    const store = await openStore(args.db)
+    const mail = invitationMailerOption(
+      args['smtp-url'] ?? env['GLUCOSHARE_SMTP_URL'],
+      args['mail-from'] ?? env['GLUCOSHARE_MAIL_FROM'],
+    )
+    let store
     let server
     try {
+      store = await openStore(args.db)
       server = await serve({
         store,
         port,
@@ -99,12 +117,16 @@ export default defineCommand({
         config,
         logger: { level: args['log-level'] },
         ...(tlsCertFile && tlsKeyFile ? { tlsCertFile, tlsKeyFile } : {}),
+        ...(mail ? { invitationMailer: mail.mailer } : {}),
       })
     } catch (error) {
+      mail?.mailer.close()
+      if (!store) throw error
       await store.close()
       throw new CLIError(`cannot start the server: ${(error as Error).message}`)
     }
     process.stdout.write(`glucoshare listening on ${server.url}\n`)
+    if (mail) process.stdout.write(`invitation e-mails go out through SMTP server ${mail.host}\n`)
     const stop = (signal: string) => {
       server.app.log.info({ signal }, 'shutting down')
       server.close().then(

@@ -4,6 +4,7 @@ import { createApp, type App } from '../app.js'
 import type { ServerConfig } from '../config.js'
 import type { Store } from '../store/store.js'
 import type { Clock } from '../clock.js'
+import type { InvitationMailer } from '../mail/invitation-mailer.js'
 import { systemClock } from '../clock.js'
 
 /** How {@link serve} listens. */
@@ -20,6 +21,8 @@ export interface ServeOptions {
   readonly clock?: Clock
   /** @default true */
   readonly logger?: boolean | { level: string }
+  /** Sends invitation e-mails (see `createInvitationMailer`); none are sent without it. */
+  readonly invitationMailer?: InvitationMailer
 }
 
 /** A listening server. */
@@ -45,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ...(options.config ? { config: options.config } : {}),
     logger: options.logger ?? true,
     ...(tls ? { https: { https: tls } } : {}),
+    ...(options.invitationMailer ? { invitationMailer: options.invitationMailer } : {}),
   })
   await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' })
   const address = app.server.address() as AddressInfo
