@@ -23,6 +23,8 @@ import { ArchiveMetrics, startMetricsServer } from '../src/archive/archive-metri
 import { ArchiveRunner } from '../src/archive/archive-runner.js'
 import type { ArchiveScheduler } from '../src/archive/archive-scheduler.js'
 import { ArchiveStore } from '../src/archive/archive-store.js'
+import { exportChunks } from '../src/export/export-chunks.js'
+import { parse } from 'csv-parse/sync'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -229,6 +231,11 @@ describe('archive follower against a glucoshare server', () => {
     expect(new Set(times).size).toBe(times.length)
     expect(store.count({ source: 'alice' })).toBe(times.length)
     expect(follower.status.state).toBe('following')
+    // The export, read back by a CSV parser, shows every reading exactly once, in order.
+    const csv = [...exportChunks(store.range({ source: 'alice' }), { format: 'csv', bom: false })]
+    const rows = parse(csv.join(''), { columns: true }) as { utc_time: string; mg_dl: string }[]
+    expect(rows.map((row) => Date.parse(row.utc_time))).toEqual(times)
+    expect(rows.map((row) => Number(row.mg_dl))).toEqual(times.map((t) => mgDlAt(t)))
   })
 
   it('re-reads a hole that is backfilled after newer readings arrived', async () => {
