@@ -4,6 +4,7 @@ import type { Services } from '../services.js'
 import { requireSession } from '../auth/sessions.js'
 import { bodyFieldsOf, parseQuery } from '../share/request-input.js'
 import { sessionIdOf } from '../share/register-operations.js'
+import { invalidArgument } from '../share/share-fault.js'
 import type { FollowerStreams } from './follower-streams.js'
 
 /** The path of the follower's live stream (a glucoshare extension). */
@@ -12,6 +13,12 @@ export const FOLLOWER_STREAM_PATH = `${DEXCOM_SERVICES_PATH}/Subscriber/StreamEv
 /** A comment line every so often keeps proxies and load balancers from closing an idle stream. */
 const KEEP_ALIVE_MS = 25_000
 
+/** Streams one follower may hold open at once (phones, watches, a dashboard…). */
+export const MAX_STREAMS_PER_FOLLOWER = 10
+
+/** Longest a timer may wait in Node (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 function frame(message: { event: string; data: string }, id?: string): string {
   return `${id ? `id: ${id}\n` : ''}event: ${message.event}\ndata: ${message.data}\n\n`
 }
@@ -19,8 +26,9 @@ function frame(message: { event: string; data: string }, id?: string): string {
 /**
 `GET Subscriber/StreamEvents?sessionId=…`: a Server-Sent Events stream of the follower's
 readings (`event: reading`) and alert events (`event: alert`), from every subscription that
-shares now, raised on any instance. It starts with `event: ready`. The session is checked once,
-when the stream opens; the stream ends when the server stops.
+shares now, raised on any instance. It starts with `event: ready`. The stream ends when its
+session expires (the client logs in again and reconnects) or the server stops. A follower may
+hold {@link MAX_STREAMS_PER_FOLLOWER} streams at once; one more answers HTTP 429.
 */
 export function registerFollowerStream(
   app: FastifyInstance,
@@ -44,6 +52,12 @@ export function registerFollowerStream(
       sessionIdOf(input),
       'follower',
     )
+    if (streams.countOf(session.accountId) >= MAX_STREAMS_PER_FOLLOWER) {
+      throw invalidArgument(
+        `At most ${MAX_STREAMS_PER_FOLLOWER} streams may be open at once for one follower; close one first.`,
+        429,
+      )
+    }
     reply.hijack()
     const response = reply.raw
     response.writeHead(200, {
@@ -60,9 +74,16 @@ export function registerFollowerStream(
     })
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS)
     keepAlive.unref()
+    // The stream ends with its session; the client logs in again and reconnects.
+    const expiry = setTimeout(
+      () => end(),
+      Math.min(Math.max(session.expiresAt - services.clock.now(), 0), MAX_TIMER_MS),
+    )
+    expiry.unref()
     const end = () => {
       if (!open.delete(end)) return
       clearInterval(keepAlive)
+      clearTimeout(expiry)
       remove()
       response.end()
     }

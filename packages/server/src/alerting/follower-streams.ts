@@ -29,6 +29,11 @@ export class FollowerStreams {
     }
   }
 
+  /** Streams open now for one follower. */
+  countOf(followerId: string): number {
+    return this.#streams.get(followerId)?.size ?? 0
+  }
+
   /** Streams open now, for metrics and tests. */
   get size(): number {
     let count = 0

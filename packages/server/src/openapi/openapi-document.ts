@@ -135,7 +135,7 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
       tags: ['glucoshare extensions'],
       summary: "The follower's live stream of readings and alert events (Server-Sent Events)",
       description:
-        'Opens a `text/event-stream`. It starts with `event: ready`, then sends `event: reading` (`{"SubscriptionId","Egv"}`, an EGV as the read operations answer it) for each upload of a publisher who shares with the follower now, and `event: alert` (`{"id","type","subscriptionId","publisher","alert"}`, the same JSON the webhooks receive, with the event id as the SSE `id`) for each alert event. Readings and alerts raised on any server instance arrive (PostgreSQL LISTEN/NOTIFY). A comment line every 25 s keeps the connection open. The session is checked when the stream opens.',
+        'Opens a `text/event-stream`. It starts with `event: ready`, then sends `event: reading` (`{"SubscriptionId","Egv"}`, an EGV as the read operations answer it) for each upload of a publisher who shares with the follower now, and `event: alert` (`{"id","type","subscriptionId","publisher","alert"}`, the same JSON the webhooks receive, with the event id as the SSE `id`) for each alert event. Readings and alerts raised on any server instance arrive (PostgreSQL LISTEN/NOTIFY). A comment line every 25 s keeps the connection open. The stream ends when the session expires (log in again and reconnect); a follower may hold 10 streams at once.',
       'x-glucoshare-extension': true,
       parameters: [
         {
@@ -152,6 +152,7 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
           content: { 'text/event-stream': { schema: { type: 'string' } } },
         },
         '400': { description: 'The session id is missing or not a UUID.' },
+        '429': faultResponse('The follower already has 10 streams open.', ['InvalidArgument']),
         '500': faultResponse('A session fault.', ['SessionIdNotFound', 'SessionNotValid']),
       },
     },

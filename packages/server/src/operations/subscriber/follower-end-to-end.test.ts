@@ -279,4 +279,52 @@ describe('follower alerts end to end over real sockets', () => {
     expect(wrong.status).toBe(500)
     expect(await wrong.json()).toMatchObject({ Code: 'SessionIdNotFound' })
   })
+
+  it('allows a follower ten streams at once and answers HTTP 429 to one more', async () => {
+    const { account, password } = await server.addAccount({ kind: 'follower' })
+    const session = (await post(
+      'General/LoginSubscriberAccount',
+      {},
+      { accountId: account.id, password, applicationId: DEXCOM_APPLICATION_ID },
+    )) as string
+    const open = []
+    for (let i = 0; i < 10; i += 1) open.push(await openStream(session))
+    for (const stream of open) {
+      expect(stream.status).toBe(200)
+      expect((await stream.next()).event).toBe('ready')
+    }
+    const url = `${origin}${DEXCOM_SERVICES_PATH}/Subscriber/StreamEvents?sessionId=${session}`
+    const refused = await fetch(url)
+    expect(refused.status).toBe(429)
+    expect(await refused.json()).toMatchObject({ Code: 'InvalidArgument' })
+    // Closing one frees a place.
+    open[0]!.close()
+    let again = await fetch(url, { signal: AbortSignal.timeout(5_000) })
+    for (let i = 0; i < 100 && again.status === 429; i += 1) {
+      await again.body?.cancel()
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      again = await fetch(url, { signal: AbortSignal.timeout(5_000) })
+    }
+    expect(again.status).toBe(200)
+    await again.body?.cancel()
+  })
+})
+
+describe('a follower stream and its session', () => {
+  it('ends when the session expires', async () => {
+    // A short session on a clock that stands still: requests stay valid, the stream's timer ends it.
+    await server.close()
+    server = await startTestServer({ config: { sessionTtlMs: 300 } })
+    await server.app.listen({ port: 0, host: '127.0.0.1' })
+    origin = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`
+    const { account, password } = await server.addAccount({ kind: 'follower' })
+    const session = (await post(
+      'General/LoginSubscriberAccount',
+      {},
+      { accountId: account.id, password, applicationId: DEXCOM_APPLICATION_ID },
+    )) as string
+    const stream = await openStream(session)
+    expect((await stream.next()).event).toBe('ready')
+    await expect(stream.next()).rejects.toThrow('the stream ended')
+  })
 })
