@@ -9,7 +9,8 @@ import { formatWireDuration, parseWireDuration } from './wire-duration.js'
 
 /**
 The alerts a glucoshare server evaluates: Share's four (`urgentLow` is Share's `FixedLowAlert`)
-and glucoshare's rising-fast, falling-fast and urgent-low-soon, which are off by default.
+and glucoshare's rising-fast, falling-fast and urgent-low-soon, which are off by default. The
+server evaluates them in this order (urgent low before low, which it silences).
 */
 export const ALERT_KINDS = [
   'urgentLow',

@@ -1,24 +1,9 @@
 /**
-The alerts the engine evaluates, in the order it evaluates them: urgent low comes before low
-because urgent low suppresses low's notifications.
+The alert kinds come from the SDK, so that server and clients name them alike. The engine
+evaluates them in that order: urgent low comes before low because urgent low suppresses low's
+notifications. The first four are Share's (`FixedLowAlert`, `LowAlert`, `HighAlert`,
+`NoDataAlert`); the last three are glucoshare extensions, off by default.
+@module
 */
-export const ALERT_KINDS = [
-  'urgentLow',
-  'low',
-  'high',
-  'noData',
-  'risingFast',
-  'fallingFast',
-  'urgentLowSoon',
-] as const
-
-/**
-One alert. The first four are Share's (`FixedLowAlert`, `LowAlert`, `HighAlert`, `NoDataAlert`);
-the last three are glucoshare extensions, off by default.
-*/
-export type AlertKind = (typeof ALERT_KINDS)[number]
-
-/** Whether a value names an {@link AlertKind}. */
-export function isAlertKind(value: unknown): value is AlertKind {
-  return typeof value === 'string' && (ALERT_KINDS as readonly string[]).includes(value)
-}
+export { ALERT_KINDS, isAlertKind } from '@glucoshare/sdk'
+export type { AlertKind } from '@glucoshare/sdk'
