@@ -9,6 +9,7 @@ import { ShareFault } from './share/share-fault.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
 import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
+import { RequestLog } from './request-log.js'
 import { AlertService } from './alerting/alert-service.js'
 import { LocalLiveBus, type LiveBus } from './alerting/live-bus.js'
 import { FollowerStreams } from './alerting/follower-streams.js'
@@ -104,6 +105,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     return503OnClosing: true,
     logger: loggerOptions(options.logger),
+    logController: new RequestLog(),
   }) as unknown as FastifyInstance
   answerBeforeStrayBytes(app.server)
 

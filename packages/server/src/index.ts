@@ -19,6 +19,8 @@ export type {
   NewAccount,
   Reading,
   Session,
+  SessionMonitoring,
+  SessionReadings,
   Store,
   Subscription,
 } from './store/store.js'

@@ -32,7 +32,15 @@ export async function requireSession(
   sessionId: string,
   kind: Account['kind'],
 ): Promise<Session> {
-  const session = await store.findSession(sessionId)
+  return checkSession(await store.findSession(sessionId), clock, kind)
+}
+
+/** The checks of {@link requireSession}, on a session the caller found (or did not). */
+export function checkSession(
+  session: Session | undefined,
+  clock: Clock,
+  kind: Account['kind'],
+): Session {
   if (!session) throw new ShareFault('SessionIdNotFound')
   if (session.expiresAt <= clock.now()) throw new ShareFault('SessionNotValid')
   // A follower session cannot drive the publisher API and vice versa; Share reports it as not found.

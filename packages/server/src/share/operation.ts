@@ -38,6 +38,14 @@ export interface OperationContext<P, B, A extends Auth> {
   /** The request body exactly as received (for binary uploads). */
   readonly rawBody: Buffer | undefined
   readonly contentType: string | undefined
+  /** What the operation's `withSession` fetched along with the session, if it has one. */
+  readonly preloaded?: unknown
+}
+
+/** What an operation's `withSession` answers: the session it found, and the handler's data. */
+export interface SessionWithData {
+  readonly session: Session | undefined
+  readonly data: unknown
 }
 
 /** The declaration of one Share operation, from which routing, validation and OpenAPI derive. */
@@ -63,6 +71,18 @@ export interface OperationDef<P extends TObject, B extends TSchema | undefined, 
   readonly faults: readonly FaultCode[]
   /** True for glucoshare extensions that Dexcom's service does not have. */
   readonly extension?: boolean
+  /**
+  Finds the session together with the data the handler needs, in one store call (the hot read
+  path: one database round trip instead of two). The transport then checks the parameters and
+  body first, calls this, and applies its usual checks to the session found; `data` reaches the
+  handler as `preloaded`. Invalid input still answers the session faults first when the session
+  is not valid, as for every operation.
+  */
+  readonly withSession?: (context: {
+    readonly sessionId: string
+    readonly params: Static<P>
+    readonly services: Services
+  }) => Promise<SessionWithData>
   readonly handle: (
     context: OperationContext<Static<P>, B extends TSchema ? Static<B> : undefined, A>,
   ) => Promise<unknown>

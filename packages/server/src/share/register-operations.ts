@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DEXCOM_SERVICES_PATH, normalizeUuid } from '@glucoshare/sdk'
 import type { Services } from '../services.js'
-import { requireSession } from '../auth/sessions.js'
+import { checkSession, requireSession } from '../auth/sessions.js'
 import { RawJson, type Bytes, type Operation } from './operation.js'
 import {
   bodyFieldsOf,
@@ -70,22 +70,39 @@ async function run(
     bodyFields: bodyFieldsOf(body),
   }
 
-  const session =
-    operation.auth === 'none'
-      ? undefined
-      : await requireSession(services.store, services.clock, sessionIdOf(input), operation.auth)
+  const kind = operation.auth === 'none' ? undefined : operation.auth
+  const sessionId = kind && sessionIdOf(input)
+  const { withSession } = operation
+  let session =
+    kind && sessionId && !withSession
+      ? await requireSession(services.store, services.clock, sessionId, kind)
+      : undefined
 
   const params: Record<string, unknown> = {}
   for (const name of compiled.paramNames) {
     const value = readParam(input, name)
     if (value !== undefined) params[name] = value
   }
-  compiled.checkParams(params)
   let operationBody: unknown
-  if (compiled.checkBody) {
-    if (body === undefined) throw invalidArgument('The request body is required.')
-    compiled.checkBody(body)
-    operationBody = body
+  try {
+    compiled.checkParams(params)
+    if (compiled.checkBody) {
+      if (body === undefined) throw invalidArgument('The request body is required.')
+      compiled.checkBody(body)
+      operationBody = body
+    }
+  } catch (error) {
+    // Session faults come first, also for operations that find their session later.
+    if (kind && sessionId && withSession) {
+      await requireSession(services.store, services.clock, sessionId, kind)
+    }
+    throw error
+  }
+  let preloaded: unknown
+  if (kind && sessionId && withSession) {
+    const found = await withSession({ sessionId, params, services })
+    session = checkSession(found.session, services.clock, kind)
+    preloaded = found.data
   }
 
   const result = await operation.handle({
@@ -95,6 +112,7 @@ async function run(
     services,
     rawBody,
     contentType,
+    preloaded,
   } as Parameters<Operation['handle']>[0])
   return send(operation, reply, result)
 }

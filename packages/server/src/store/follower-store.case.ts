@@ -145,17 +145,41 @@ export function runFollowerStoreTests(
         expect(await store.listFollowerSubscriptions(other.id)).toEqual([])
       })
 
-      it("keeps the follower's own alert settings apart from the publisher's", async () => {
+      it("keeps the follower's own alert settings apart from the publisher's changes", async () => {
         const publisher = await account()
         const contact = await invitation(publisher)
+        const subscription = contact.subscription!
         const mine = '{"HighAlert":{"IsEnabled":true}}'
-        await store.saveContact({
-          ...contact,
-          subscription: { ...contact.subscription!, followerAlertSettings: mine },
-        })
-        const stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        expect(await store.saveFollowerAlertSettings(publisher.key, subscription.id, mine)).toBe(
+          true,
+        )
+        let stored = (await store.findContact(publisher.key, contact.id))!.subscription!
         expect(stored.followerAlertSettings).toBe(mine)
         expect(stored.alertSettings).toBe('{}')
+        // A publisher's save from a copy read before (followerAlertSettings unset) keeps them.
+        await store.saveContact({ ...contact, subscription: { ...subscription, paused: true } })
+        stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        expect(stored.followerAlertSettings).toBe(mine)
+        expect(stored.paused).toBe(true)
+        // A new subscription on the contact starts without them.
+        await store.saveContact({
+          ...contact,
+          subscription: { ...subscription, id: randomUUID(), invitationId: randomUUID() },
+        })
+        stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        expect(stored.followerAlertSettings).toBeUndefined()
+      })
+
+      it('writes no follower settings to a deleted contact or an unknown subscription', async () => {
+        const publisher = await account()
+        const contact = await invitation(publisher)
+        const id = contact.subscription!.id
+        await store.saveContact({ ...contact, deletedAt: T0 + MINUTE })
+        expect(await store.saveFollowerAlertSettings(publisher.key, id, '{}')).toBe(false)
+        expect(await store.saveFollowerAlertSettings(publisher.key, randomUUID(), '{}')).toBe(false)
+        expect(await store.saveFollowerAlertSettings(publisher.key, 'nope', '{}')).toBe(false)
+        const stored = await store.findContact(publisher.key, contact.id)
+        expect(stored?.subscription?.followerAlertSettings).toBeUndefined()
       })
     })
 

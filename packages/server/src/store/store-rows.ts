@@ -98,7 +98,7 @@ export function toContact(row: ContactRow): Contact {
   }
 }
 
-/** The values of a contact's mutable columns, in the order the engines' save statements bind them. */
+/** The values the engines' save statements bind, in their order (see the last one). */
 export function contactValues(contact: Contact): unknown[] {
   const s = contact.subscription
   return [
@@ -114,7 +114,9 @@ export function contactValues(contact: Contact): unknown[] {
     s?.createdAt ?? null,
     s?.modifiedAt ?? null,
     s?.inviteExpires ?? null,
-    s?.followerAlertSettings ?? null,
+    // Last, the subscription id again: the follower's own alert settings are written only by
+    // saveFollowerAlertSettings, and dropped when the contact gets a new subscription.
+    s?.id ?? null,
   ]
 }
 

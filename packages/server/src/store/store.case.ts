@@ -400,6 +400,37 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         })
       })
 
+      it('reads monitoring by session: the session with its account state, as readMonitoring', async () => {
+        const account = await store.createAccount(newAccount())
+        const other = await store.createAccount(newAccount())
+        const id = randomUUID()
+        await store.createSession({ id, accountKey: account.key, createdAt: T0, expiresAt: T0 })
+        const bare = await store.readMonitoringBySession(id)
+        expect(bare).toEqual({
+          session: await store.findSession(id),
+          monitoring: await store.readMonitoring(account.key),
+        })
+        expect(bare?.monitoring).toEqual({
+          active: false,
+          receiver: undefined,
+          lastUploadAt: undefined,
+        })
+        await store.setMonitoringActive(account.key, true)
+        await store.assignReceiver(account.key, 'SM11112222', randomUUID())
+        await store.assignReceiver(other.key, 'SM33334444', randomUUID())
+        await store.insertReadings(account.key, [reading(0)], T0 + MINUTE)
+        const full = await store.readMonitoringBySession(id)
+        expect(full).toEqual({
+          session: await store.findSession(id),
+          monitoring: await store.readMonitoring(account.key),
+        })
+        expect(full?.monitoring.active).toBe(true)
+        expect(full?.monitoring.receiver?.serialNumber).toBe('SM11112222')
+        expect(full?.monitoring.lastUploadAt).toBe(T0 + MINUTE)
+        expect(await store.readMonitoringBySession(randomUUID())).toBeUndefined()
+        expect(await store.readMonitoringBySession('not-a-uuid')).toBeUndefined()
+      })
+
       it('turns monitoring on and off', async () => {
         const account = await store.createAccount(newAccount())
         const other = await store.createAccount(newAccount())
@@ -589,6 +620,70 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         await store.insertReadings(a.key, [reading(0)], T0 + MINUTE)
         expect((await store.readMonitoring(a.key)).lastUploadAt).toBe(T0 + MINUTE)
         expect((await store.readMonitoring(b.key)).lastUploadAt).toBeUndefined()
+      })
+
+      describe('readLatestBySession', () => {
+        async function sessionOf(account: Account, expiresAt = T0 + 60 * MINUTE): Promise<string> {
+          const id = randomUUID()
+          await store.createSession({ id, accountKey: account.key, createdAt: T0, expiresAt })
+          return id
+        }
+
+        it('answers the session and its account readings as readLatest does', async () => {
+          const account = await store.createAccount(newAccount())
+          const other = await store.createAccount(newAccount())
+          const all = Array.from({ length: 20 }, (_, i) => reading(i * 5, 100 + i))
+          await store.insertReadings(account.key, all, T0)
+          await store.insertReadings(other.key, [reading(0, 222), reading(1, 223)], T0)
+          const id = await sessionOf(account)
+          for (const [since, limit] of [
+            [0, 1],
+            [0, 7],
+            [0, 288],
+            [T0 - 10 * MINUTE, 288],
+            [T0 - 10 * MINUTE, 2],
+            [T0 + 1, 10],
+          ] as const) {
+            expect(await store.readLatestBySession(id, since, limit)).toEqual({
+              session: await store.findSession(id),
+              readings: await store.readLatest(account.key, since, limit),
+            })
+          }
+        })
+
+        it('answers the session with no readings for limit 0 or an account without any', async () => {
+          const account = await store.createAccount(newAccount())
+          const id = await sessionOf(account)
+          const session = await store.findSession(id)
+          expect(await store.readLatestBySession(id, 0, 10)).toEqual({ session, readings: [] })
+          await store.insertReadings(account.key, [reading(0)], T0)
+          expect(await store.readLatestBySession(id, 0, 0)).toEqual({ session, readings: [] })
+        })
+
+        it('answers an expired or ended session as found, for the caller to refuse', async () => {
+          const account = await store.createAccount(newAccount({ kind: 'follower' }))
+          await store.insertReadings(account.key, [reading(0)], T0)
+          const id = await sessionOf(account, T0 - MINUTE)
+          expect(await store.readLatestBySession(id, 0, 1)).toEqual({
+            session: {
+              id,
+              accountKey: account.key,
+              accountId: account.id,
+              kind: 'follower',
+              createdAt: T0,
+              expiresAt: T0 - MINUTE,
+            },
+            readings: [reading(0)],
+          })
+        })
+
+        it('answers undefined for an unknown session id, or one that is not a UUID', async () => {
+          const account = await store.createAccount(newAccount())
+          await store.insertReadings(account.key, [reading(0)], T0)
+          await sessionOf(account)
+          expect(await store.readLatestBySession(randomUUID(), 0, 10)).toBeUndefined()
+          expect(await store.readLatestBySession('not-a-uuid', 0, 10)).toBeUndefined()
+        })
       })
     })
 

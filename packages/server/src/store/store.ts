@@ -74,6 +74,18 @@ export interface Reading {
   readonly trend: number
 }
 
+/** What {@link Store.readLatestBySession} answers: a session and its account's newest readings. */
+export interface SessionReadings {
+  readonly session: Session
+  readonly readings: Reading[]
+}
+
+/** What {@link Store.readMonitoringBySession} answers: a session and its account's monitoring. */
+export interface SessionMonitoring {
+  readonly session: Session
+  readonly monitoring: Monitoring
+}
+
 /** Outcome of {@link Store.assignReceiver}. */
 export type AssignResult =
   { readonly status: 'assigned'; readonly receiverId: string } | { readonly status: 'taken' }
@@ -192,6 +204,11 @@ export interface Store {
   purgeSessions(before: number): Promise<number>
 
   readMonitoring(accountKey: number): Promise<Monitoring>
+  /**
+  The session with this id and its account's monitoring state, in one call: one round trip
+  for every upload. Undefined when no session has this id; the caller checks the session.
+  */
+  readMonitoringBySession(sessionId: string): Promise<SessionMonitoring | undefined>
   setMonitoringActive(accountKey: number, active: boolean): Promise<void>
   /** Which account, if any, has the receiver with this serial number. */
   findReceiverOwner(serialNumber: string): Promise<number | undefined>
@@ -218,6 +235,17 @@ export interface Store {
   ): Promise<number>
   /** Readings with system time at or after `since`, newest first, at most `limit`. */
   readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]>
+  /**
+  The session with this id and its account's readings as {@link readLatest} answers them, in one
+  call: one round trip on the hottest path (perf-ceiling.md §2). Undefined when no session has
+  this id. The readings come whatever the session's state: the caller checks its expiry and kind
+  before using them.
+  */
+  readLatestBySession(
+    sessionId: string,
+    since: number,
+    limit: number,
+  ): Promise<SessionReadings | undefined>
 
   /**
   Adds a contact unless the publisher already has `maxContacts` contacts that are not deleted
@@ -240,6 +268,17 @@ export interface Store {
   */
   saveContact(contact: Contact): Promise<void>
 
+  /**
+  Writes the follower's own alert settings of a subscription (JSON text), and nothing else, so
+  that it cannot undo a publisher's change made at the same time. False when the subscription is
+  not found or its contact is deleted. {@link saveContact} keeps these settings while the
+  subscription stays the same, and drops them when the contact gets a new one.
+  */
+  saveFollowerAlertSettings(
+    accountKey: number,
+    subscriptionId: string,
+    settings: string,
+  ): Promise<boolean>
   /**
   Makes the follower `subscriberId` (an account id) the subscriber of the invitation with this id,
   in one atomic step: `not_found` when no contact that is not deleted has it, `expired` when it

@@ -57,7 +57,12 @@ export const postReceiverEgvRecords = defineOperation({
     'FutureEgvPosted',
     'DuplicateEgvPosted',
   ],
-  async handle({ body, session, services }) {
+  // The session and the uploader's monitoring state in one store call: one round trip fewer.
+  async withSession({ sessionId, services }) {
+    const found = await services.store.readMonitoringBySession(sessionId)
+    return { session: found?.session, data: found?.monitoring }
+  },
+  async handle({ body, session, services, preloaded }) {
     const { store, clock, config } = services
     if (body.Egvs.length > config.maxReadingsPerPost) {
       throw invalidArgument(
@@ -65,7 +70,7 @@ export const postReceiverEgvRecords = defineOperation({
       )
     }
     const readings = toReadings(body.Egvs)
-    await checkUploader(store, session.accountKey, normalizeSerial(body.SN))
+    await checkUploader(store, preloaded as Monitoring, normalizeSerial(body.SN))
     const now = clock.now()
     if (readings.some((r) => r.systemTime > now + config.futureToleranceMs)) {
       throw new ShareFault('FutureEgvPosted')
@@ -81,10 +86,9 @@ export const postReceiverEgvRecords = defineOperation({
 /** The uploader chain of spec 3.3: monitoring open, a receiver assigned, and this one posting. */
 async function checkUploader(
   store: Store,
-  accountKey: number,
+  monitoring: Monitoring,
   serial: string,
 ): Promise<Monitoring> {
-  const monitoring = await store.readMonitoring(accountKey)
   if (!monitoring.active) throw new ShareFault('MonitoringSessionNotActive')
   if (!monitoring.receiver) throw new ShareFault('MonitoredReceiverNotAssigned')
   if (monitoring.receiver.serialNumber !== serial) {

@@ -3,6 +3,7 @@ import { MAX_MAX_COUNT, MAX_MINUTES } from '@glucoshare/sdk'
 import { RawJson, defineOperation } from '../../share/operation.js'
 import { SessionIdParam, WireEgvSchema } from '../../share/schemas.js'
 import { egvArrayJson } from '../../share/egv-json.js'
+import type { Reading } from '../../store/store.js'
 
 /** The window parameters of every glucose read. */
 export const readWindowParams = {
@@ -29,12 +30,16 @@ export const readPublisherLatestGlucoseValues = defineOperation({
   params: Type.Object({ sessionId: SessionIdParam, ...readWindowParams }),
   response: { kind: 'json', schema: Type.Array(WireEgvSchema) },
   faults: ['InvalidArgument'],
-  async handle({ params, session, services }) {
+  // The session and the readings in one store call: one round trip on the busiest operation.
+  async withSession({ sessionId, params, services }) {
     const minutes = Math.min(params.minutes, MAX_MINUTES)
-    const count = Math.min(params.maxCount, MAX_MAX_COUNT)
-    if (minutes === 0 || count === 0) return new RawJson('[]')
+    const count = minutes === 0 ? 0 : Math.min(params.maxCount, MAX_MAX_COUNT)
     const since = services.clock.now() - minutes * 60_000
-    const readings = await services.store.readLatest(session.accountKey, since, count)
+    const found = await services.store.readLatestBySession(sessionId, since, count)
+    return { session: found?.session, data: found?.readings ?? [] }
+  },
+  async handle({ services, preloaded }) {
+    const readings = preloaded as readonly Reading[]
     return new RawJson(egvArrayJson(readings, services.config.legacyWireFormat))
   },
 })

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { defineOperation } from '../../share/operation.js'
+import { ShareFault } from '../../share/share-fault.js'
 import { SessionIdParam, Uuid } from '../../share/schemas.js'
 import {
   WireAlertSettings,
@@ -84,10 +85,13 @@ export const updateFollowerAlertSettings = defineOperation({
       Share: toStoredAlerts(body.AlertSettings, current.share),
       Extra: toStoredExtraAlerts(body.ExtraAlertSettings, current.extra),
     }
-    await services.store.saveContact({
-      ...contact,
-      subscription: { ...subscription, followerAlertSettings: JSON.stringify(own) },
-    })
+    const saved = await services.store.saveFollowerAlertSettings(
+      contact.accountKey,
+      subscription.id,
+      JSON.stringify(own),
+    )
+    // The publisher deleted the follower meanwhile.
+    if (!saved) throw new ShareFault('SubscriptionDeleted')
     await services.alerts.subscriptionChanged(contact.accountKey, subscription.id)
     return {
       AlertSettings: toWireAlerts(JSON.stringify(own.Share)),

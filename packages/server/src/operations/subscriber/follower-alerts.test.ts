@@ -556,7 +556,7 @@ describe('follower alerts', () => {
       expect(await dispatcher.runDue()).toBe(1)
       for (let i = 0; i < 8; i += 1) await next(45)
       expect(await dispatcher.runDue()).toBe(0)
-      expect(receiver.received.map((r) => JSON.parse(r.body) as unknown)).toEqual([
+      expect(receiver.received.map((r) => JSON.parse(r.body.toString()) as unknown)).toEqual([
         expect.objectContaining({
           type: 'alert.cleared',
           alert: expect.objectContaining({ kind: 'urgentLow', reason: 'paused' }) as unknown,

@@ -37,12 +37,18 @@ export function postgresContactStatements(prefix: string) {
       'contact_by_subscription',
       `SELECT ${CONTACT_COLUMNS} FROM ${contacts} WHERE account_key = $1 AND subscription_id = $2`,
     ),
+    saveFollowerSettings: statement(
+      'save_follower_alert_settings',
+      `UPDATE ${contacts} SET follower_alert_settings = $1
+       WHERE account_key = $2 AND subscription_id = $3 AND deleted_at IS NULL`,
+    ),
     save: statement(
       'save_contact',
       `UPDATE ${contacts} SET name = $1, deleted_at = $2, subscription_id = $3, invitation_id = $4,
          display_name = $5, permissions = $6, alert_settings = $7, paused = $8, subscriber_id = $9,
          subscription_created_at = $10, subscription_modified_at = $11, invite_expires = $12,
-         follower_alert_settings = $13
+         follower_alert_settings = CASE WHEN subscription_id IS NOT DISTINCT FROM $13::uuid
+           THEN follower_alert_settings ELSE NULL END
        WHERE account_key = $14 AND contact_id = $15`,
     ),
   }

@@ -19,6 +19,8 @@ import {
   type NewContact,
   type Reading,
   type Session,
+  type SessionMonitoring,
+  type SessionReadings,
   type Store,
   StoreUnavailableError,
 } from '../store.js'
@@ -34,6 +36,14 @@ import {
 } from '../store-rows.js'
 import { postgresContactStatements } from './postgres-contact-statements.js'
 import { PostgresAlerts } from './postgres-alerts.js'
+import {
+  latestManyStatement,
+  latestOneStatement,
+  readLatestBySession,
+  readMonitoringBySession,
+  sessionMonitoringStatement,
+  type LatestBySessionStatements,
+} from './postgres-by-session.js'
 import { PostgresLiveBus } from './postgres-live-bus.js'
 import type { LiveBus } from '../../alerting/live-bus.js'
 import type {
@@ -123,6 +133,8 @@ export class PostgresStore implements Store {
   readonly #statements: PostgresStatements
   readonly #contactStatements: ReturnType<typeof postgresContactStatements>
   readonly #alerts: PostgresAlerts
+  readonly #sessionReads: LatestBySessionStatements
+  readonly #sessionMonitoring: PostgresStatement
   #migrated = false
   #closing: Promise<void> | undefined
 
@@ -135,6 +147,9 @@ export class PostgresStore implements Store {
     this.#contactStatements = postgresContactStatements(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
     )
+    const prefix = config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`
+    this.#sessionReads = { one: latestOneStatement(prefix), many: latestManyStatement(prefix) }
+    this.#sessionMonitoring = sessionMonitoringStatement(prefix)
     this.#alerts = new PostgresAlerts(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
       {
@@ -438,6 +453,16 @@ export class PostgresStore implements Store {
     return toMonitoring(row?.monitoring_active === true, row)
   }
 
+  async readMonitoringBySession(sessionId: string): Promise<SessionMonitoring | undefined> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(sessionId)) return undefined
+    return readMonitoringBySession(
+      (statement, values) => this.#run(statement, values),
+      this.#sessionMonitoring,
+      sessionId,
+    )
+  }
+
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
     await this.#run(this.#statements.setMonitoring, [accountKey, active])
   }
@@ -500,6 +525,22 @@ export class PostgresStore implements Store {
       Math.trunc(limit),
     ])
     return rows.map(toReading)
+  }
+
+  async readLatestBySession(
+    sessionId: string,
+    since: number,
+    limit: number,
+  ): Promise<SessionReadings | undefined> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(sessionId)) return undefined
+    return readLatestBySession(
+      (statement, values) => this.#run(statement, values),
+      this.#sessionReads,
+      sessionId,
+      since,
+      limit,
+    )
   }
 
   async createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'> {
@@ -576,6 +617,21 @@ export class PostgresStore implements Store {
     at: number,
   ): Promise<AcceptInvitationResult> {
     return this.#alerts.acceptInvitation(invitationId, subscriberId, at)
+  }
+
+  async saveFollowerAlertSettings(
+    accountKey: number,
+    subscriptionId: string,
+    settings: string,
+  ): Promise<boolean> {
+    this.#ensureReady()
+    if (!STORED_UUID.test(subscriptionId)) return false
+    const result = await this.#run(this.#contactStatements.saveFollowerSettings, [
+      settings,
+      accountKey,
+      subscriptionId,
+    ])
+    return (result.rowCount ?? 0) > 0
   }
 
   listFollowerSubscriptions(subscriberId: string): Promise<Contact[]> {

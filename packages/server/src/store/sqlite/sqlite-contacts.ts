@@ -54,11 +54,16 @@ export class SqliteContacts {
       bySubscriberAndSubscription: db.prepare<[string, string], ContactRow>(
         `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE subscriber_id = ? AND subscription_id = ?`,
       ),
+      saveFollowerSettings: db.prepare(
+        `UPDATE contacts SET follower_alert_settings = ?
+         WHERE account_key = ? AND subscription_id = ? AND deleted_at IS NULL`,
+      ),
       save: db.prepare(
         `UPDATE contacts SET name = ?, deleted_at = ?, subscription_id = ?, invitation_id = ?,
            display_name = ?, permissions = ?, alert_settings = ?, paused = ?, subscriber_id = ?,
            subscription_created_at = ?, subscription_modified_at = ?, invite_expires = ?,
-           follower_alert_settings = ?
+           follower_alert_settings =
+             CASE WHEN subscription_id IS ? THEN follower_alert_settings ELSE NULL END
          WHERE account_key = ? AND contact_id = ?`,
       ),
     }
@@ -129,5 +134,12 @@ export class SqliteContacts {
       this.#sql.bySubscriberAndSubscription.get(subscriberId, subscriptionId),
     )
     return row && toContact(row)
+  }
+
+  saveFollowerAlertSettings(accountKey: number, subscriptionId: string, settings: string): boolean {
+    return (
+      this.#guard(() => this.#sql.saveFollowerSettings.run(settings, accountKey, subscriptionId))
+        .changes > 0
+    )
   }
 }

@@ -9,4 +9,11 @@ export interface SqliteStoreConfig {
   readonly mmapBytes?: number
   /** How long a writer waits for another process's lock before failing. @default 5000 ms */
   readonly busyTimeoutMs?: number
+  /**
+  Checkpoint the WAL this often on a worker thread once readings are uploaded, so that commits
+  rarely reach SQLite's automatic checkpoint (see `SqliteCheckpointer`); 0 leaves it all to the
+  automatic checkpoint. Ignored for `:memory:`.
+  @default 200 ms
+  */
+  readonly checkpointIntervalMs?: number
 }

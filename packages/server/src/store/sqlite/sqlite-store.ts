@@ -12,20 +12,19 @@ import {
   type NewContact,
   type Reading,
   type Session,
+  type SessionMonitoring,
+  type SessionReadings,
   type Store,
   StoreUnavailableError,
 } from '../store.js'
-import {
-  toAccount,
-  toMonitoring,
-  toReading,
-  type AccountRow,
-  type ReadingRow,
-} from '../store-rows.js'
+import { toAccount, toMonitoring, type AccountRow } from '../store-rows.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 import { SqliteContacts } from './sqlite-contacts.js'
 import { SqliteAlerts } from './sqlite-alerts.js'
+import { SqliteReadings } from './sqlite-readings.js'
+import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
+import { SqliteCheckpointer } from './sqlite-checkpointer.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -72,15 +71,19 @@ A lock another process holds past the busy timeout, or a failing disk, rejects t
 */
 export class SqliteStore implements Store {
   readonly #db: Database.Database
-  // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
-  readonly #latestByLimit = new Map<number, Database.Statement<[number, number], ReadingRow>>()
   #statements: ReturnType<SqliteStore['prepareStatements']> | undefined
   #contactStore: SqliteContacts | undefined
   #alertStore: SqliteAlerts | undefined
+  #readings: SqliteReadings | undefined
+  #sessionMonitoring: ((sessionId: string) => SessionMonitoring | undefined) | undefined
+  readonly #checkpointIntervalMs: number
+  #checkpointer: SqliteCheckpointer | undefined
   #closed = false
 
   constructor(config: SqliteStoreConfig) {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true })
+    this.#checkpointIntervalMs =
+      config.path === ':memory:' ? 0 : (config.checkpointIntervalMs ?? 200)
     this.#db = new Database(config.path)
     this.#db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a process crash; only power loss can drop the last ones.
@@ -116,12 +119,21 @@ export class SqliteStore implements Store {
     this.#statements = this.prepareStatements()
     this.#contactStore = new SqliteContacts(this.#db, guard)
     this.#alertStore = new SqliteAlerts(this.#db, guard)
+    this.#readings = new SqliteReadings(this.#db)
+    this.#sessionMonitoring = prepareSessionMonitoring(this.#db)
   }
 
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    await this.#checkpointer?.close()
     this.#db.close()
+  }
+
+  /** Moves WAL checkpoints to a worker thread; started by the first upload. */
+  #startCheckpointer(): void {
+    if (this.#checkpointer || this.#checkpointIntervalMs <= 0) return
+    this.#checkpointer = new SqliteCheckpointer(this.#db.name, this.#checkpointIntervalMs)
   }
 
   private prepareStatements() {
@@ -206,11 +218,6 @@ export class SqliteStore implements Store {
       unassignReceiver: db.prepare(
         'DELETE FROM receivers WHERE account_key = ? AND receiver_id = ?',
       ),
-      insertReading: db.prepare(
-        `INSERT INTO readings (account_key, system_time, offset_minutes, value, trend)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ),
-      markUpload: db.prepare('UPDATE accounts SET last_upload_at = ? WHERE account_key = ?'),
     }
   }
 
@@ -376,6 +383,13 @@ export class SqliteStore implements Store {
     return toMonitoring(row?.monitoring_active === 1, row)
   }
 
+  async readMonitoringBySession(sessionId: string): Promise<SessionMonitoring | undefined> {
+    if (this.#closed) throw new Error('the store is closed')
+    const read = this.#sessionMonitoring
+    if (!read) throw new Error('call migrate() before using the store')
+    return guard(() => read(sessionId))
+  }
+
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
     guard(() => this.#sql.setMonitoring.run(active ? 1 : 0, accountKey))
   }
@@ -409,39 +423,29 @@ export class SqliteStore implements Store {
     readings: readonly Reading[],
     receivedAt: number,
   ): Promise<number> {
-    const sql = this.#sql
-    const insert = this.#db.transaction(() => {
-      let inserted = 0
-      for (const r of readings) {
-        inserted += sql.insertReading.run(
-          accountKey,
-          r.systemTime,
-          r.offsetMinutes,
-          r.value,
-          r.trend,
-        ).changes
-      }
-      sql.markUpload.run(receivedAt, accountKey)
-      return inserted
-    })
-    return guard(() => insert())
+    const store = this.#readingsTable
+    this.#startCheckpointer()
+    return guard(() => store.insert(accountKey, readings, receivedAt))
   }
 
   async readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]> {
-    if (limit <= 0) return []
-    return guard(() => this.#latest(Math.trunc(limit)).all(accountKey, since)).map(toReading)
+    const readings = this.#readingsTable
+    return guard(() => readings.latest(accountKey, since, limit))
   }
 
-  #latest(limit: number) {
-    let statement = this.#latestByLimit.get(limit)
-    if (!statement) {
-      statement = this.#db.prepare<[number, number], ReadingRow>(
-        `SELECT system_time, offset_minutes, value, trend FROM readings
-         WHERE account_key = ? AND system_time >= ? ORDER BY system_time DESC LIMIT ${limit}`,
-      )
-      this.#latestByLimit.set(limit, statement)
-    }
-    return statement
+  async readLatestBySession(
+    sessionId: string,
+    since: number,
+    limit: number,
+  ): Promise<SessionReadings | undefined> {
+    const readings = this.#readingsTable
+    return guard(() => readings.latestBySession(sessionId, since, limit))
+  }
+
+  get #readingsTable(): SqliteReadings {
+    if (this.#closed) throw new Error('the store is closed')
+    if (!this.#readings) throw new Error('call migrate() before using the store')
+    return this.#readings
   }
 
   async createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'> {
@@ -473,6 +477,14 @@ export class SqliteStore implements Store {
     at: number,
   ): Promise<AcceptInvitationResult> {
     return this.#contacts.acceptInvitation(invitationId, subscriberId, at)
+  }
+
+  async saveFollowerAlertSettings(
+    accountKey: number,
+    subscriptionId: string,
+    settings: string,
+  ): Promise<boolean> {
+    return this.#contacts.saveFollowerAlertSettings(accountKey, subscriptionId, settings)
   }
 
   async listFollowerSubscriptions(subscriberId: string): Promise<Contact[]> {

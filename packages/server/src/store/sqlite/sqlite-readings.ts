@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3'
+import type { Account, Reading, Session, SessionReadings } from '../store.js'
+
+/** One row: the session's columns, then one reading's (null when the account has none). */
+type SessionReadingRow = [
+  accountKey: number,
+  accountId: string,
+  kind: Account['kind'],
+  createdAt: number,
+  expiresAt: number,
+  systemTime: number | null,
+  offsetMinutes: number | null,
+  value: number | null,
+  trend: number | null,
+]
+
+/** The session columns, as in {@link SessionReadingRow}. */
+type SessionRow = [
+  accountKey: number,
+  accountId: string,
+  kind: Account['kind'],
+  createdAt: number,
+  expiresAt: number,
+]
+
+/** One reading: system time, offset, value, trend. */
+type ReadingTuple = [systemTime: number, offsetMinutes: number, value: number, trend: number]
+
+const SESSION_COLUMNS = 's.account_key, a.account_id, a.kind, s.created_at, s.expires_at'
+const SESSION_FROM = 'sessions s JOIN accounts a ON a.account_key = s.account_key'
+
+/**
+The readings part of the SQLite store: `insertReadings`, `readLatest`, `readLatestBySession`.
+Rows come as arrays (`raw`): better-sqlite3 spends most of a 288-row read building row objects,
+about twice the time of arrays (BENCHMARKS.md). For one reading, one statement joins the
+session, its account and the reading: one read transaction, one set of WAL lock calls. For
+more, the session's columns would repeat on every row and cost more than a second statement, so
+the readings come from their own, four columns wide.
+*/
+export class SqliteReadings {
+  readonly #db: Database.Database
+  readonly #withOne: Database.Statement<[number, string], SessionReadingRow>
+  readonly #session: Database.Statement<[string], SessionRow>
+  // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
+  readonly #byLimit = new Map<number, Database.Statement<[number, number], ReadingTuple>>()
+  readonly #insert: (accountKey: number, readings: readonly Reading[], receivedAt: number) => number
+
+  constructor(db: Database.Database) {
+    this.#db = db
+    const insertReading = db.prepare<[number, number, number, number, number]>(
+      `INSERT INTO readings (account_key, system_time, offset_minutes, value, trend)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    const markUpload = db.prepare<[number, number]>(
+      'UPDATE accounts SET last_upload_at = ? WHERE account_key = ?',
+    )
+    // Made once: better-sqlite3 builds a transaction's wrappers each time transaction() is called.
+    this.#insert = db.transaction(
+      (accountKey: number, readings: readonly Reading[], receivedAt: number) => {
+        let inserted = 0
+        for (const r of readings) {
+          inserted += insertReading.run(
+            accountKey,
+            r.systemTime,
+            r.offsetMinutes,
+            r.value,
+            r.trend,
+          ).changes
+        }
+        markUpload.run(receivedAt, accountKey)
+        return inserted
+      },
+    )
+    // The session is found by primary key (one row), so SQLite reads the reading in primary key
+    // order and stops at the limit: no sort.
+    this.#withOne = db
+      .prepare<[number, string], SessionReadingRow>(
+        `SELECT ${SESSION_COLUMNS}, r.system_time, r.offset_minutes, r.value, r.trend
+         FROM ${SESSION_FROM}
+         LEFT JOIN readings r ON r.account_key = s.account_key AND r.system_time >= ?
+         WHERE s.session_id = ? ORDER BY r.system_time DESC LIMIT 1`,
+      )
+      .raw(true)
+    this.#session = db
+      .prepare<[string], SessionRow>(
+        `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} WHERE s.session_id = ?`,
+      )
+      .raw(true)
+  }
+
+  /**
+  Stores readings in one transaction, skipping system times the account already has, and marks
+  the upload; answers how many were new.
+  */
+  insert(accountKey: number, readings: readonly Reading[], receivedAt: number): number {
+    return this.#insert(accountKey, readings, receivedAt)
+  }
+
+  /** Readings with system time at or after `since`, newest first, at most `limit`. */
+  latest(accountKey: number, since: number, limit: number): Reading[] {
+    const count = Math.trunc(limit)
+    if (count <= 0) return []
+    return this.#readings(count).all(accountKey, since).map(toReading)
+  }
+
+  /** The session and its account's readings as {@link latest} answers them. */
+  latestBySession(sessionId: string, since: number, limit: number): SessionReadings | undefined {
+    const count = Math.trunc(limit)
+    if (count <= 1) {
+      const row = this.#withOne.get(since, sessionId)
+      if (!row) return undefined
+      const readings: Reading[] =
+        count === 1 && row[5] !== null
+          ? [{ systemTime: row[5], offsetMinutes: row[6]!, value: row[7]!, trend: row[8]! }]
+          : []
+      return { session: toSession(sessionId, row), readings }
+    }
+    const row = this.#session.get(sessionId)
+    if (!row) return undefined
+    return { session: toSession(sessionId, row), readings: this.latest(row[0], since, count) }
+  }
+
+  #readings(limit: number) {
+    let statement = this.#byLimit.get(limit)
+    if (!statement) {
+      statement = this.#db
+        .prepare<[number, number], ReadingTuple>(
+          `SELECT system_time, offset_minutes, value, trend FROM readings
+           WHERE account_key = ? AND system_time >= ? ORDER BY system_time DESC LIMIT ${limit}`,
+        )
+        .raw(true)
+      this.#byLimit.set(limit, statement)
+    }
+    return statement
+  }
+}
+
+function toSession(id: string, row: SessionRow | SessionReadingRow): Session {
+  return {
+    id,
+    accountKey: row[0],
+    accountId: row[1],
+    kind: row[2],
+    createdAt: row[3],
+    expiresAt: row[4],
+  }
+}
+
+function toReading(row: ReadingTuple): Reading {
+  return { systemTime: row[0], offsetMinutes: row[1], value: row[2], trend: row[3] }
+}

@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3'
+import type { Account, SessionMonitoring } from '../store.js'
+import { toMonitoring, type MonitoringRow } from '../store-rows.js'
+
+interface SessionMonitoringRow extends MonitoringRow {
+  account_key: number
+  account_id: string
+  kind: Account['kind']
+  created_at: number
+  expires_at: number
+  monitoring_active: number
+}
+
+/**
+`readMonitoringBySession` on SQLite: the session, its account's monitoring flag and its receiver
+in one statement (one read transaction per upload instead of two).
+*/
+export function prepareSessionMonitoring(
+  db: Database.Database,
+): (sessionId: string) => SessionMonitoring | undefined {
+  const statement = db.prepare<[string], SessionMonitoringRow>(
+    `SELECT s.account_key, a.account_id, a.kind, s.created_at, s.expires_at,
+            a.monitoring_active, a.last_upload_at, r.receiver_id, r.serial_number
+     FROM sessions s JOIN accounts a ON a.account_key = s.account_key
+     LEFT JOIN receivers r ON r.account_key = s.account_key
+     WHERE s.session_id = ?`,
+  )
+  return (sessionId) => {
+    const row = statement.get(sessionId)
+    if (!row) return undefined
+    return {
+      session: {
+        id: sessionId,
+        accountKey: row.account_key,
+        accountId: row.account_id,
+        kind: row.kind,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      },
+      monitoring: toMonitoring(row.monitoring_active === 1, row),
+    }
+  }
+}
