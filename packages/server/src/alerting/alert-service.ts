@@ -38,6 +38,12 @@ export interface AlertServiceOptions {
   readonly legacyWireFormat?: boolean
 }
 
+/** A publisher's recent readings and when the newest upload arrived (server time). */
+interface PublisherData {
+  readonly readings: readonly Reading[]
+  readonly lastDataAt: number | undefined
+}
+
 /** An accepted subscription the publisher shares now: the ones alerts and streams serve. */
 function isActive(contact: Contact): contact is Contact & { subscription: Subscription } {
   const s = contact.subscription
@@ -102,11 +108,12 @@ export class AlertService {
   async #readingsStored(accountKey: number): Promise<void> {
     const contacts = (await this.#store.listContacts(accountKey)).filter(isActive)
     if (contacts.length === 0) return
-    const readings = await this.#readings(accountKey)
-    const newest = readings[0]
+    // Read once for every follower of this publisher.
+    const data = await this.#publisherData(accountKey)
+    const newest = data.readings[0]
     const messages: LiveMessage[] = []
     for (const contact of contacts) {
-      const events = await this.#evaluate(contact, readings)
+      const events = await this.#evaluate(contact, data)
       if (newest) {
         messages.push({
           followerId: contact.subscription.subscriberId!,
@@ -131,7 +138,7 @@ export class AlertService {
       await this.#store.dropAlertState(accountKey, subscriptionId)
       return
     }
-    const events = await this.#evaluate(contact, await this.#readings(accountKey))
+    const events = await this.#evaluate(contact, await this.#publisherData(accountKey))
     await this.#bus.publish(this.#messages(contact, events))
   }
 
@@ -140,15 +147,10 @@ export class AlertService {
   so streams and webhooks are not left with an alarm that never stops.
   */
   async #endAlerts(contact: Contact): Promise<void> {
-    const subscription = contact.subscription!
     const reason = contact.deletedAt !== undefined ? 'removed' : 'paused'
-    const webhooks = await this.#store.listWebhooks(await this.#followerKey(contact))
-    const now = this.#clock.now()
-    const active = contact as Contact & { subscription: Subscription }
-    const events = await this.#store.transitionAlerts(
-      contact.accountKey,
-      subscription.id,
-      (stored) => {
+    const events = await this.#apply(
+      contact as Contact & { subscription: Subscription },
+      (stored, now) => {
         if (stored === undefined) return undefined
         const state = this.#restore(stored, now)
         const cleared: AlertEvent[] = firingAlerts(state, now).map((alert) => ({
@@ -157,11 +159,9 @@ export class AlertService {
           at: now,
           reason,
         }))
-        if (cleared.length === 0) return undefined
-        return this.#transition(active, cleared, { state, nextCheckAt: undefined }, webhooks)
+        return cleared.length === 0 ? undefined : { raised: cleared, state, nextCheckAt: undefined }
       },
     )
-    this.#queued(events)
     await this.#bus.publish(this.#messages(contact, events))
   }
 
@@ -191,47 +191,59 @@ export class AlertService {
     const contact = await this.#store.findContactBySubscription(accountKey, subscription.id)
     if (!contact || !isActive(contact)) return undefined
     const config = this.#config(contact.subscription)
-    const readings = await this.#readings(accountKey)
-    const lastDataAt = (await this.#store.readMonitoring(accountKey)).lastUploadAt
-    const webhooks = await this.#store.listWebhooks(await this.#followerKey(contact))
-    const now = this.#clock.now()
-    const events = await this.#store.transitionAlerts(accountKey, subscription.id, (stored) => {
-      const state = this.#restore(stored, now)
-      const acked = acknowledgeAlert(state, config, kind, now)
+    const { readings, lastDataAt } = await this.#publisherData(accountKey)
+    const events = await this.#apply(contact, (stored, now) => {
+      const acked = acknowledgeAlert(this.#restore(stored, now), config, kind, now)
       if (!acked.event) return undefined
       // Evaluate again for the new next check time (the end of the silence).
       const result = evaluateAlerts({ config, state: acked.state, readings, lastDataAt, now })
-      return this.#transition(contact, [acked.event, ...result.events], result, webhooks)
+      return { ...result, raised: [acked.event, ...result.events] }
     })
     await this.#bus.publish(this.#messages(contact, events))
-    this.#queued(events)
     return events[0]
   }
 
   async #evaluate(
     contact: Contact & { subscription: Subscription },
-    readings: readonly Reading[],
+    { readings, lastDataAt }: PublisherData,
   ): Promise<AlertEventRecord[]> {
-    const accountKey = contact.accountKey
     const config = this.#config(contact.subscription)
-    const lastDataAt = (await this.#store.readMonitoring(accountKey)).lastUploadAt
+    return this.#apply(contact, (stored, now) => {
+      const result = evaluateAlerts({
+        config,
+        state: this.#restore(stored, now),
+        readings,
+        lastDataAt,
+        now,
+      })
+      return { ...result, raised: result.events }
+    })
+  }
+
+  /**
+  Runs one step on a subscription's stored alert state in a store transaction, with the events it
+  raises queued for the follower's webhooks; answers the events written.
+  */
+  async #apply(
+    contact: Contact & { subscription: Subscription },
+    step: (
+      stored: string | undefined,
+      now: number,
+    ) =>
+      | { raised: readonly AlertEvent[]; state: AlertState; nextCheckAt: number | undefined }
+      | undefined,
+  ): Promise<AlertEventRecord[]> {
     const webhooks = await this.#store.listWebhooks(await this.#followerKey(contact))
     const now = this.#clock.now()
     const events = await this.#store.transitionAlerts(
-      accountKey,
+      contact.accountKey,
       contact.subscription.id,
       (stored) => {
-        const result = evaluateAlerts({
-          config,
-          state: this.#restore(stored, now),
-          readings,
-          lastDataAt,
-          now,
-        })
-        return this.#transition(contact, result.events, result, webhooks)
+        const next = step(stored, now)
+        return next && this.#transition(contact, next.raised, next, webhooks)
       },
     )
-    this.#queued(events)
+    if (events.length > 0) this.#options.onDeliveriesQueued?.()
     return events
   }
 
@@ -288,10 +300,6 @@ export class AlertService {
     }))
   }
 
-  #queued(events: readonly AlertEventRecord[]): void {
-    if (events.length > 0) this.#options.onDeliveriesQueued?.()
-  }
-
   #restore(stored: string | undefined, now: number): AlertState {
     return stored === undefined
       ? initialAlertState(now)
@@ -303,8 +311,13 @@ export class AlertService {
     return alertConfigFrom(settings.share, settings.extra)
   }
 
-  async #readings(accountKey: number): Promise<Reading[]> {
-    return this.#store.readLatest(accountKey, this.#clock.now() - WINDOW_MS, WINDOW_COUNT)
+  /** What every evaluation of a publisher's subscriptions looks at. */
+  async #publisherData(accountKey: number): Promise<PublisherData> {
+    const [readings, monitoring] = await Promise.all([
+      this.#store.readLatest(accountKey, this.#clock.now() - WINDOW_MS, WINDOW_COUNT),
+      this.#store.readMonitoring(accountKey),
+    ])
+    return { readings, lastDataAt: monitoring.lastUploadAt }
   }
 
   async #followerKey(contact: Contact): Promise<number> {
