@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { egvBody, startTestServer, type TestServer } from '../../server/src/test-support.js'
+import { injectFetch, type Exchange } from './test-follower-fixture.js'
 import type { ServerConfig } from '../../server/src/config.js'
 import type { Account } from '../../server/src/store/store.js'
 import { serve } from '../../server/src/node/serve.js'
@@ -33,46 +34,6 @@ const BASE = 'http://glucoshare.test'
 const MINUTE = 60_000
 
 /** One request the client made and the server's answer. */
-interface Exchange {
-  readonly operation: string
-  readonly method: string
-  readonly query: URLSearchParams
-  readonly headers: Headers
-  readonly body: string
-  readonly status: number
-  readonly text: string
-}
-
-/** A `fetch` that hands each request to the server in-process through `app.inject`. */
-function injectFetch(server: TestServer, log: Exchange[]): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init)
-    const url = new URL(request.url)
-    const body = await request.text()
-    const response = await server.app.inject({
-      method: request.method as 'POST',
-      url: `${url.pathname}${url.search}`,
-      headers: Object.fromEntries(request.headers),
-      payload: body,
-    })
-    log.push({
-      operation: url.pathname.slice(url.pathname.lastIndexOf('/') + 1),
-      method: request.method,
-      query: url.searchParams,
-      headers: request.headers,
-      body,
-      status: response.statusCode,
-      text: response.body,
-    })
-    const headers = new Headers()
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined)
-        headers.set(name, Array.isArray(value) ? value.join(', ') : `${value}`)
-    }
-    const payload = response.rawPayload.length > 0 ? new Uint8Array(response.rawPayload) : null
-    return new Response(payload, { status: response.statusCode, headers })
-  }
-}
 
 let server: TestServer
 let log: Exchange[] = []

@@ -1,6 +1,7 @@
 /**
-Test fixture for the follower client: a publisher who invites a follower on a real glucoshare
-test server, uploads through the harness, and an in-process `fetch` that logs each exchange.
+Test fixture for the SDK's clients: an in-process `fetch` that logs each exchange (used by the
+publisher and follower client tests), and a publisher who invites a follower on a real glucoshare
+test server and uploads through the harness.
 Not part of the build.
 */
 import { expect } from 'vitest'
@@ -17,6 +18,7 @@ export interface Exchange {
   readonly operation: string
   readonly method: string
   readonly query: URLSearchParams
+  readonly headers: Headers
   readonly body: string
   readonly status: number
   readonly text: string
@@ -38,6 +40,7 @@ export function injectFetch(server: TestServer, log: Exchange[]): typeof fetch {
       operation: url.pathname.slice(url.pathname.lastIndexOf('/') + 1),
       method: request.method,
       query: url.searchParams,
+      headers: request.headers,
       body,
       status: response.statusCode,
       text: response.body,
