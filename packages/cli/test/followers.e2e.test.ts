@@ -233,7 +233,7 @@ describe('glucoshare follow over HTTPS', () => {
     })
     const tls = await startTestServer({
       clock: new ManualClock(Date.now()),
-      app: { https: { https: { key: pems.private, cert: pems.cert } } },
+      app: { tls: { key: pems.private, cert: pems.cert } },
     })
     try {
       await tls.app.listen({ port: 0, host: '127.0.0.1' })

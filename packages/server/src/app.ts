@@ -1,11 +1,21 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { StoreUnavailableError, type Store } from './store/store.js'
+import { createServer, type RequestListener, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify'
+import { inject } from 'light-my-request'
+import { destination } from 'pino'
+import type { Store } from './store/store.js'
 import { resolveServerConfig, type ServerConfig } from './config.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Services } from './services.js'
 import { operations } from './operations/index.js'
-import { registerOperations } from './share/register-operations.js'
+import { ShareRouter } from './share/share-router.js'
 import { ShareFault } from './share/share-fault.js'
+import { faultAnswer, toFault, type ShareAnswer } from './share/share-answer.js'
+import { shareRequestListener } from './node/share-request-listener.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
 import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
@@ -18,8 +28,13 @@ import { storeWebhookOutbox } from './alerting/store-webhook-outbox.js'
 import { WebhookDispatcher } from './webhooks/webhook-delivery.js'
 import type { InvitationMailer } from './mail/invitation-mailer.js'
 
-/** Seconds a client is told to wait (`Retry-After`) when the database cannot be reached. */
-const RETRY_AFTER_SECONDS = 5
+/** How long an idle keep-alive connection stays open: fastify's default, which Share clients are used to. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000
+
+/** Where log lines go: each call is one JSON line. */
+export interface LogDestination {
+  write(line: string): void
+}
 
 /** What {@link createApp} needs. */
 export interface AppOptions {
@@ -27,10 +42,13 @@ export interface AppOptions {
   readonly config?: ServerConfig
   /** @default the system clock */
   readonly clock?: Clock
-  /** Log requests (paths only: query strings carry session ids). @default false */
-  readonly logger?: boolean | { level: string }
-  /** Extra fastify options, for HTTPS. */
-  readonly https?: FastifyServerOptions & { https: unknown }
+  /**
+  Log requests, one line each (query values left out: they carry session ids), as JSON lines to
+  standard output or to `destination`. @default false
+  */
+  readonly logger?: boolean | { readonly level: string; readonly destination?: LogDestination }
+  /** A PEM certificate and key: the server then speaks HTTPS. */
+  readonly tls?: { readonly cert: Buffer | string; readonly key: Buffer | string }
   /**
   Carries live-stream messages between instances. @default a bus local to this process; on
   PostgreSQL, `PostgresLiveBus` shares it across instances.
@@ -57,6 +75,7 @@ export interface AppBackground {
 }
 
 const backgrounds = new WeakMap<object, AppBackground>()
+const routers = new WeakMap<object, ShareRouter>()
 
 /** The alert service, webhook dispatcher and live streams of an app made by {@link createApp}. */
 export function backgroundOf(app: App): AppBackground {
@@ -65,7 +84,18 @@ export function backgroundOf(app: App): AppBackground {
   return background
 }
 
-/** A glucoshare server: a fastify instance with every Share operation registered. */
+/** The Share operations an app made by {@link createApp} answers, beside fastify's own routes. */
+export function shareRouterOf(app: App): ShareRouter {
+  const router = routers.get(app)
+  if (!router) throw new Error('not an app made by createApp')
+  return router
+}
+
+/**
+A glucoshare server: a fastify instance whose HTTP server answers Share operations itself (see
+`shareRequestListener`) and hands every other request to fastify. `inject()` goes through the
+same listener, so in-process tests see exactly what a socket sees.
+*/
 export type App = FastifyInstance
 
 /**
@@ -99,42 +129,81 @@ export async function createApp(options: AppOptions): Promise<App> {
     invitations: options.invitationMailer,
     onBackgroundError: (error) => app.log.warn({ err: error }, 'background work failed'),
   }
+  const router = new ShareRouter(operations)
+  let listener: RequestListener | undefined
+  let closing = false
+  let requestCount = 0
+  const nextRequestId = () => `req-${(requestCount++).toString(36)}`
   const app = Fastify({
-    ...(options.https ?? {}),
     bodyLimit: services.config.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     return503OnClosing: true,
     logger: loggerOptions(options.logger),
     logController: new RequestLog(),
+    genReqId: nextRequestId,
+    serverFactory: (fastifyHandler) => {
+      const server = createNodeServer(options.tls, (request, response) =>
+        listener!(request, response),
+      )
+      listener = shareRequestListener(
+        {
+          router,
+          services,
+          // fastify's logger exists once the factory returns; Share requests arrive later still.
+          get log() {
+            return app.log
+          },
+          bodyLimitBytes: services.config.bodyLimitBytes,
+          isClosing: () => closing,
+          nextRequestId,
+        },
+        fastifyHandler,
+      )
+      return server
+    },
   }) as unknown as FastifyInstance
   answerBeforeStrayBytes(app.server)
+  routers.set(app, router)
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  Object.defineProperty(app, 'inject', {
+    value: async (injected: Parameters<typeof inject>[1]) => {
+      await app.ready()
+      return inject(listener!, injected)
+    },
+  })
 
   // Share clients send every Content-Type, or none, with bodies that may be empty: take raw bytes
-  // and let each operation parse what it needs.
+  // and let each handler parse what it needs.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 
+  const sendAnswer = (reply: FastifyReply, answer: ShareAnswer) => {
+    if (answer.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(answer.retryAfterSeconds))
+    }
+    if (answer.contentType) reply.type(answer.contentType)
+    return reply.code(answer.status).send(answer.body)
+  }
   app.setErrorHandler((error, request, reply) => {
     const fault = toFault(error)
     if (fault.code === 'InternalError') request.log.error({ err: error }, 'request failed')
     if (fault.code === 'ServiceUnavailable') {
       request.log.warn({ err: error }, 'the database is unavailable')
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
     }
-    return reply
-      .code(fault.status)
-      .type('application/json; charset=utf-8')
-      .send(JSON.stringify(fault.toWire(services.clock.now())))
+    return sendAnswer(reply, faultAnswer(fault, services.clock.now()))
   })
-  app.setNotFoundHandler((_request, reply) => {
-    const fault = new ShareFault('EndpointNotFound', 'No such operation.', 404)
-    return reply
-      .code(404)
-      .type('application/json; charset=utf-8')
-      .send(JSON.stringify(fault.toWire()))
-  })
+  app.setNotFoundHandler((_request, reply) =>
+    sendAnswer(
+      reply,
+      faultAnswer(
+        new ShareFault('EndpointNotFound', 'No such operation.', 404),
+        services.clock.now(),
+      ),
+    ),
+  )
 
-  registerOperations(app, operations, services)
   registerFollowerStream(app, services, streams)
   backgrounds.set(app, { alerts, webhooks, streams })
   if (options.background !== false) {
@@ -160,27 +229,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   return app
 }
 
-function toFault(error: unknown): ShareFault {
-  if (error instanceof ShareFault) return error
-  // The database is down or unreachable: a 503 tells clients to come back later (spec 5.3), and
-  // the message says nothing of the database.
-  if (error instanceof StoreUnavailableError)
-    return new ShareFault('ServiceUnavailable', undefined, 503)
-  const code = (error as { code?: unknown }).code
-  const status = (error as { statusCode?: unknown }).statusCode
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new ShareFault('PayloadTooLarge', 'The request body is too large.', 413)
-  }
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new ShareFault('InvalidArgument', 'The request could not be read.', status)
-  }
-  return new ShareFault('InternalError')
-}
-
 function loggerOptions(logger: AppOptions['logger']): NonNullable<FastifyServerOptions['logger']> {
   if (!logger) return false
+  // Lines are written without blocking: while one write is under way the next lines gather and
+  // go out together, and what is left is flushed when the process exits.
+  const stream = logger === true ? undefined : logger.destination
   return {
     level: logger === true ? 'info' : logger.level,
+    stream: stream ?? destination({ dest: 1, sync: false }),
     serializers: {
       req: (request: { method: string; url: string }) => ({
         method: request.method,
@@ -188,4 +244,11 @@ function loggerOptions(logger: AppOptions['logger']): NonNullable<FastifyServerO
       }),
     },
   }
+}
+
+/** An HTTP or HTTPS server with fastify's timeouts, which `serverFactory` leaves to us. */
+function createNodeServer(tls: AppOptions['tls'], listener: RequestListener): Server {
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener)
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+  return server
 }

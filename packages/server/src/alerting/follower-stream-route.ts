@@ -3,7 +3,7 @@ import { DEXCOM_SERVICES_PATH } from '@glucoshare/sdk'
 import type { Services } from '../services.js'
 import { requireSession } from '../auth/sessions.js'
 import { bodyFieldsOf, parseQuery } from '../share/request-input.js'
-import { sessionIdOf } from '../share/register-operations.js'
+import { sessionIdOf } from '../share/run-operation.js'
 import { invalidArgument } from '../share/share-fault.js'
 import type { FollowerStreams } from './follower-streams.js'
 

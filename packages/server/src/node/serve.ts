@@ -47,7 +47,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     clock,
     ...(options.config ? { config: options.config } : {}),
     logger: options.logger ?? true,
-    ...(tls ? { https: { https: tls } } : {}),
+    ...(tls ? { tls } : {}),
     ...(options.invitationMailer ? { invitationMailer: options.invitationMailer } : {}),
   })
   await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' })

@@ -5,9 +5,9 @@ import { DEXCOM_SERVICES_PATH, type FaultCode } from '@glucoshare/sdk'
 import { startTestServer, type TestServer } from '../test-support.js'
 import { operations } from '../operations/index.js'
 import { defineOperation, type Operation } from '../share/operation.js'
-import { operationPath, registerOperations } from '../share/register-operations.js'
-import { resolveServerConfig } from '../config.js'
-import { backgroundOf } from '../app.js'
+import { operationPath } from '../share/compiled-operation.js'
+import { ShareRouter } from '../share/share-router.js'
+import { shareRouterOf } from '../app.js'
 import { buildOpenApiDocument } from './openapi-document.js'
 
 type Json = Record<string, unknown>
@@ -28,12 +28,29 @@ const SERVICES_PREFIX = `${DEXCOM_SERVICES_PATH}/`.toLowerCase()
 const SESSION_FAULTS: readonly FaultCode[] = ['SessionIdNotFound', 'SessionNotValid']
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
 
+/** An app's routes: the Share operations its listener answers, and fastify's own routes. */
+interface Served {
+  readonly fastify: FastifyInstance
+  readonly share: ShareRouter
+}
+
 /**
-Every route fastify serves, as lower-cased path → methods, read from `printRoutes()`.
-The router prints a tree whose lines hold a path segment and, for routes, `(METHODS)`; each
-level of indentation is four characters. HEAD is dropped where fastify added it beside GET.
+Every route served, as lower-cased path → methods: the Share router's, and fastify's read from
+`printRoutes()`. fastify prints a tree whose lines hold a path segment and, for routes,
+`(METHODS)`; each level of indentation is four characters. HEAD is dropped where fastify added
+it beside GET.
 */
-function servedRoutes(app: FastifyInstance): Map<string, Set<string>> {
+function servedRoutes({ fastify, share }: Served): Map<string, Set<string>> {
+  const routes = fastifyRoutes(fastify)
+  for (const [path, methods] of share.routes()) {
+    const known = routes.get(path) ?? new Set<string>()
+    for (const method of methods) known.add(method)
+    routes.set(path, known)
+  }
+  return routes
+}
+
+function fastifyRoutes(app: FastifyInstance): Map<string, Set<string>> {
   const routes = new Map<string, Set<string>>()
   const parents: string[] = []
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
@@ -57,7 +74,7 @@ function servedRoutes(app: FastifyInstance): Map<string, Set<string>> {
 The routes under `/ShareWebServices/Services/` that `app` serves but `document` does not describe,
 as `METHOD /path` (path lower-cased, as the case-insensitive router reports it).
 */
-function undocumentedRoutes(app: FastifyInstance, document: OpenApiDocument): string[] {
+function undocumentedRoutes(app: Served, document: OpenApiDocument): string[] {
   const documented = new Set<string>()
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of Object.keys(item)) {
@@ -96,10 +113,12 @@ function faultEnum(operation: OpenApiOperation | undefined): unknown {
 }
 
 let server: TestServer
+let served: Served
 let document: OpenApiDocument
 
 beforeAll(async () => {
   server = await startTestServer()
+  served = { fastify: server.app, share: shareRouterOf(server.app) }
   const response = await server.app.inject({ method: 'GET', url: '/openapi.json' })
   expect(response.statusCode).toBe(200)
   expect(response.headers['content-type']).toMatch(/^application\/json/)
@@ -117,15 +136,13 @@ describe('/openapi.json', () => {
   })
 
   it('describes every route the app serves under /ShareWebServices/Services/, with each method', () => {
-    const served = [...servedRoutes(server.app)].filter(([path]) =>
-      path.startsWith(SERVICES_PREFIX),
-    )
+    const routes = [...servedRoutes(served)].filter(([path]) => path.startsWith(SERVICES_PREFIX))
     // The listing found every registered method (and the live stream's GET), so an empty
     // answer below means something.
-    expect(served.reduce((n, [, methods]) => n + methods.size, 0)).toBe(
+    expect(routes.reduce((n, [, methods]) => n + methods.size, 0)).toBe(
       operations.reduce((n, operation) => n + operation.methods.length, 0) + 1,
     )
-    expect(undocumentedRoutes(server.app, document)).toEqual([])
+    expect(undocumentedRoutes(served, document)).toEqual([])
   })
 
   it('describes only routes the app serves', () => {
@@ -135,7 +152,9 @@ describe('/openapi.json', () => {
       expect({
         method,
         path,
-        served: server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path }),
+        served:
+          served.share.match(method.toUpperCase(), path) !== undefined ||
+          server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path }),
       }).toEqual({ method, path, served: true })
     }
   })
@@ -250,6 +269,7 @@ describe('the completeness check', () => {
 
   async function appWithExtraRoutes(): Promise<{
     app: FastifyInstance
+    served: Served
     registered: RouteOptions[]
   }> {
     const app = Fastify({ routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } })
@@ -257,20 +277,17 @@ describe('the completeness check', () => {
     app.addHook('onRoute', (route) => {
       registered.push(route)
     })
-    registerOperations(app, [...operations, extra], {
-      store: server.store,
-      clock: server.clock,
-      config: resolveServerConfig(),
-      alerts: backgroundOf(server.app).alerts,
-      invitations: undefined,
-    })
     app.get(`${DEXCOM_SERVICES_PATH}/Subscriber/HandWritten`, async () => '')
     app.get(`${DEXCOM_SERVICES_PATH}/Publisher/PostReceiverEgvRecords/Debug`, async () => '')
     await app.ready()
-    return { app, registered }
+    return {
+      app,
+      served: { fastify: app, share: new ShareRouter([...operations, extra]) },
+      registered,
+    }
   }
 
-  it('reads the same routes from the router as fastify registered (onRoute)', async () => {
+  it('reads the same routes from fastify as it registered (onRoute)', async () => {
     const { app, registered } = await appWithExtraRoutes()
     try {
       const fromHook = new Map<string, Set<string>>()
@@ -281,16 +298,16 @@ describe('the completeness check', () => {
         fromHook.set(route.url.toLowerCase(), known)
       }
       for (const methods of fromHook.values()) if (methods.has('GET')) methods.delete('HEAD')
-      expect(servedRoutes(app)).toEqual(fromHook)
+      expect(fastifyRoutes(app)).toEqual(fromHook)
     } finally {
       await app.close()
     }
   })
 
   it('reports routes registered beside the documented operations', async () => {
-    const { app } = await appWithExtraRoutes()
+    const { app, served: extraServed } = await appWithExtraRoutes()
     try {
-      expect(undocumentedRoutes(app, document)).toEqual([
+      expect(undocumentedRoutes(extraServed, document)).toEqual([
         'GET /sharewebservices/services/publisher/postreceiveregvrecords/debug',
         'GET /sharewebservices/services/subscriber/handwritten',
         'POST /sharewebservices/services/publisher/undocumentedextra',
@@ -303,18 +320,11 @@ describe('the completeness check', () => {
   it('reports a method the document lacks on a documented path', async () => {
     const app = Fastify({ routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } })
     try {
-      registerOperations(app, operations, {
-        store: server.store,
-        clock: server.clock,
-        config: resolveServerConfig(),
-        alerts: backgroundOf(server.app).alerts,
-        invitations: undefined,
-      })
       app.put(`${DEXCOM_SERVICES_PATH}/Publisher/PostReceiverEgvRecords`, async () => '')
       await app.ready()
-      expect(undocumentedRoutes(app, document)).toEqual([
-        'PUT /sharewebservices/services/publisher/postreceiveregvrecords',
-      ])
+      expect(
+        undocumentedRoutes({ fastify: app, share: shareRouterOf(server.app) }, document),
+      ).toEqual(['PUT /sharewebservices/services/publisher/postreceiveregvrecords'])
     } finally {
       await app.close()
     }

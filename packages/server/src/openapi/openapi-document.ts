@@ -2,7 +2,7 @@ import { FOLLOWER_STREAM_PATH } from '../alerting/follower-stream-route.js'
 import { SHARE_FAULTS, type FaultCode } from '@glucoshare/sdk'
 import type { TSchema } from '@sinclair/typebox'
 import type { Operation } from '../share/operation.js'
-import { operationPath } from '../share/register-operations.js'
+import { operationPath } from '../share/compiled-operation.js'
 
 type Json = Record<string, unknown>
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { DEXCOM_SERVICES_PATH } from '@glucoshare/sdk'
 import { egvBody, startTestServer, type TestServer } from '../test-support.js'
 import { operations } from '../operations/index.js'
-import { operationPath } from './register-operations.js'
+import { operationPath } from './compiled-operation.js'
 
 interface Answer {
   readonly status: number

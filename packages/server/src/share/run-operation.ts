@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DEXCOM_SERVICES_PATH, normalizeUuid } from '@glucoshare/sdk'
+import { normalizeUuid } from '@glucoshare/sdk'
 import type { Services } from '../services.js'
 import { checkSession, requireSession } from '../auth/sessions.js'
 import { RawJson, type Bytes, type Operation } from './operation.js'
+import type { CompiledOperation } from './compiled-operation.js'
 import {
   bodyFieldsOf,
   parseBody,
@@ -11,58 +11,32 @@ import {
   type RequestInput,
 } from './request-input.js'
 import { invalidArgument } from './share-fault.js'
-import { compileValidator, type Validator } from './validate.js'
+import { jsonAnswer, type ShareAnswer } from './share-answer.js'
 
-/** The URL path of an operation. */
-export function operationPath(operation: Pick<Operation, 'area' | 'name'>): string {
-  return `${DEXCOM_SERVICES_PATH}/${operation.area}/${operation.name}`
+/** A request as the Share transport sees it, whichever HTTP layer received it. */
+export interface ShareRequest {
+  /** Path and query string. */
+  readonly url: string
+  readonly contentType: string | undefined
+  /** The body as received; `undefined` when there was none (or the method has none). */
+  readonly body: Buffer | undefined
 }
 
-interface Compiled {
-  readonly operation: Operation
-  readonly paramNames: readonly string[]
-  readonly checkParams: Validator
-  readonly checkBody: Validator | undefined
-}
+const EMPTY = ''
 
-function compile(operation: Operation): Compiled {
-  const paramNames = Object.keys(operation.params.properties).filter((n) => n !== 'sessionId')
-  const { sessionId: _omit, ...rest } = operation.params.properties
-  const required = (operation.params.required ?? []).filter((n) => n !== 'sessionId')
-  const paramSchema = { ...operation.params, properties: rest, required }
-  return {
-    operation,
-    paramNames,
-    checkParams: compileValidator(paramSchema, 'parameters'),
-    checkBody: operation.body ? compileValidator(operation.body, 'request body') : undefined,
-  }
-}
-
-/** Registers every operation as a fastify route speaking Share's transport conventions. */
-export function registerOperations(
-  app: FastifyInstance,
-  operations: readonly Operation[],
+/**
+Runs one Share operation: reads its parameters from the query string or body, checks the session
+and the input, calls the handler and shapes its answer. Faults are thrown, for the caller to
+render (`faultAnswer`).
+*/
+export async function runOperation(
+  compiled: CompiledOperation,
   services: Services,
-): void {
-  for (const operation of operations) {
-    const compiled = compile(operation)
-    app.route({
-      method: [...operation.methods],
-      url: operationPath(operation),
-      handler: (request, reply) => run(compiled, services, request, reply),
-    })
-  }
-}
-
-async function run(
-  compiled: Compiled,
-  services: Services,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
+  request: ShareRequest,
+): Promise<ShareAnswer> {
   const { operation } = compiled
-  const contentType = request.headers['content-type']
-  const rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
+  const { contentType } = request
+  const rawBody = request.body
   const body = parseOperationBody(operation, rawBody, contentType)
   const input: RequestInput = {
     query: parseQuery(request.url),
@@ -114,7 +88,7 @@ async function run(
     contentType,
     preloaded,
   } as Parameters<Operation['handle']>[0])
-  return send(operation, reply, result)
+  return answerOf(operation, result)
 }
 
 /** Parses the body; for operations taking raw bytes, a body that is not JSON is left to the handler. */
@@ -131,8 +105,7 @@ function parseOperationBody(
   }
 }
 
-/** Reads and checks the session id; a missing or non-UUID id is HTTP 400, as Share answers. */
-/** The session id of a request, lower-cased; HTTP 400 when it is missing or not a UUID. */
+/** The session id of a request, lower-cased; HTTP 400 when it is missing or not a UUID, as Share answers. */
 export function sessionIdOf(input: RequestInput): string {
   const raw = readParam(input, 'sessionId')
   const id = normalizeUuid(typeof raw === 'string' ? raw.trim() : raw)
@@ -145,18 +118,16 @@ export function sessionIdOf(input: RequestInput): string {
   return id
 }
 
-function send(operation: Operation, reply: FastifyReply, result: unknown): FastifyReply {
+function answerOf(operation: Operation, result: unknown): ShareAnswer {
   switch (operation.response.kind) {
     case 'empty':
       // Share answers void operations with 200 and no body; uploaders test for exactly that.
-      return reply.code(200).header('content-length', '0').send()
+      return { status: 200, body: EMPTY }
     case 'bytes': {
       const bytes = result as Bytes
-      return reply.code(200).type(bytes.contentType).send(Buffer.from(bytes.data))
+      return { status: 200, contentType: bytes.contentType, body: Buffer.from(bytes.data) }
     }
-    case 'json': {
-      const json = result instanceof RawJson ? result.json : JSON.stringify(result)
-      return reply.code(200).type('application/json; charset=utf-8').send(json)
-    }
+    case 'json':
+      return jsonAnswer(result instanceof RawJson ? result.json : JSON.stringify(result))
   }
 }
