@@ -271,8 +271,8 @@ describe('a SQLite file another process keeps locked', () => {
     } finally {
       other.close()
     }
-    expect(await fixture.sqlite.insertReadings(fixture.account.key, [], fixture.clock.now())).toBe(
-      0,
-    )
+    expect(
+      await fixture.sqlite.insertReadings(fixture.account.key, [], fixture.clock.now()),
+    ).toEqual({ inserted: 0, followed: false })
   })
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Store, Contact, Subscription, Reading } from '../store/store.js'
+import type { Store, Contact, InsertedReadings, Subscription, Reading } from '../store/store.js'
 import type {
   AlertEventRecord,
   AlertTransition,
@@ -96,8 +96,11 @@ export class AlertService {
   /**
   New readings were stored for a publisher: evaluate and stream to each active follower. Never
   rejects: the readings are stored whatever happens here, and failures go to `onError`.
+  `stored` is what {@link Store.insertReadings} answered: with no active follower then, there is
+  nothing to do and the contacts are not read.
   */
-  async readingsStored(accountKey: number): Promise<void> {
+  async readingsStored(accountKey: number, stored?: InsertedReadings): Promise<void> {
+    if (stored?.followed === false) return
     try {
       await this.#readingsStored(accountKey)
     } catch (error) {

@@ -116,6 +116,37 @@ export function runFollowerStoreTests(
         )
       })
 
+      it('tells an upload whether an accepted, unpaused, undeleted subscription follows it', async () => {
+        const [publisher, other] = [await account(), await account()]
+        const follower = await account('follower')
+        let at = T0
+        const upload = async (who: Account) => {
+          at += MINUTE
+          const reading = { systemTime: at, offsetMinutes: 0, value: 100, trend: 4 }
+          return store.insertReadings(who.key, [reading], at)
+        }
+        expect(await upload(publisher)).toEqual({ inserted: 1, followed: false })
+        const contact = await invitation(publisher)
+        expect((await upload(publisher)).followed).toBe(false) // invited, not accepted
+        await store.acceptInvitation(contact.subscription!.invitationId, follower.id, T0)
+        const accepted = (await store.findContact(publisher.key, contact.id))!
+        expect(await upload(publisher)).toEqual({ inserted: 1, followed: true })
+        expect((await upload(other)).followed).toBe(false)
+        const paused = { ...accepted, subscription: { ...accepted.subscription!, paused: true } }
+        await store.saveContact(paused)
+        expect((await upload(publisher)).followed).toBe(false)
+        await store.saveContact(accepted)
+        expect((await upload(publisher)).followed).toBe(true)
+        // A duplicate stores nothing but still answers for the account.
+        const again = { systemTime: at, offsetMinutes: 0, value: 100, trend: 4 }
+        expect(await store.insertReadings(publisher.key, [again], at)).toEqual({
+          inserted: 0,
+          followed: true,
+        })
+        await store.saveContact({ ...accepted, deletedAt: at })
+        expect((await upload(publisher)).followed).toBe(false)
+      })
+
       it("lists and finds a follower's subscriptions, deleted ones included", async () => {
         const [p1, p2] = [await account(), await account()]
         const follower = await account('follower')

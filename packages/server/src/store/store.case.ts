@@ -539,15 +539,21 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
     describe('readings', () => {
       it('answers how many readings were new and skips those whose system time is stored', async () => {
         const account = await store.createAccount(newAccount())
-        expect(await store.insertReadings(account.key, [reading(10), reading(5)], T0)).toBe(2)
+        expect(await store.insertReadings(account.key, [reading(10), reading(5)], T0)).toEqual({
+          inserted: 2,
+          followed: false,
+        })
         expect(
           await store.insertReadings(
             account.key,
             [reading(10, 300), reading(5, 300), reading(0, 130)],
             T0,
           ),
-        ).toBe(1)
-        expect(await store.insertReadings(account.key, [reading(10), reading(0)], T0)).toBe(0)
+        ).toEqual({ inserted: 1, followed: false })
+        expect(await store.insertReadings(account.key, [reading(10), reading(0)], T0)).toEqual({
+          inserted: 0,
+          followed: false,
+        })
         expect(await store.readLatest(account.key, 0, 10)).toEqual([
           reading(0, 130),
           reading(5),
@@ -557,7 +563,10 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
 
       it('counts a reading repeated within one batch once', async () => {
         const account = await store.createAccount(newAccount())
-        expect(await store.insertReadings(account.key, [reading(5), reading(5, 200)], T0)).toBe(1)
+        expect(await store.insertReadings(account.key, [reading(5), reading(5, 200)], T0)).toEqual({
+          inserted: 1,
+          followed: false,
+        })
         expect(await store.readLatest(account.key, 0, 10)).toEqual([reading(5)])
       })
 
@@ -606,8 +615,14 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
       it('keeps the readings of each account apart, even at the same system time', async () => {
         const a = await store.createAccount(newAccount())
         const b = await store.createAccount(newAccount())
-        expect(await store.insertReadings(a.key, [reading(0, 111), reading(5, 112)], T0)).toBe(2)
-        expect(await store.insertReadings(b.key, [reading(0, 222)], T0)).toBe(1)
+        expect(await store.insertReadings(a.key, [reading(0, 111), reading(5, 112)], T0)).toEqual({
+          inserted: 2,
+          followed: false,
+        })
+        expect(await store.insertReadings(b.key, [reading(0, 222)], T0)).toEqual({
+          inserted: 1,
+          followed: false,
+        })
         expect(await store.readLatest(a.key, 0, 10)).toEqual([reading(0, 111), reading(5, 112)])
         expect(await store.readLatest(b.key, 0, 10)).toEqual([reading(0, 222)])
       })

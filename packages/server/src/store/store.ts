@@ -74,6 +74,20 @@ export interface Reading {
   readonly trend: number
 }
 
+/** What {@link Store.insertReadings} answers. */
+export interface InsertedReadings {
+  /** How many readings were new. */
+  readonly inserted: number
+  /**
+  Whether the account had an active follower when the readings were stored: a contact that is not
+  deleted, whose subscription was accepted and is not paused. When false, no alert or live stream
+  needs the upload, and the caller can skip listing the contacts (one round trip per upload).
+  It is read in the storing transaction: a follower accepting at the same moment may not be
+  counted, and is served by the evaluation that acceptance starts and by the next upload.
+  */
+  readonly followed: boolean
+}
+
 /** What {@link Store.readLatestBySession} answers: a session and its account's newest readings. */
 export interface SessionReadings {
   readonly session: Session
@@ -225,14 +239,15 @@ export interface Store {
   unassignReceiver(accountKey: number, receiverId: string): Promise<boolean>
 
   /**
-  Stores readings atomically, skipping any whose system time the account already has.
-  Returns how many were new. Marks the account's last upload time.
+  Stores readings atomically, skipping any whose system time the account already has, and marks
+  the account's last upload time. Answers how many were new and whether the account has an active
+  follower, both as of the same transaction.
   */
   insertReadings(
     accountKey: number,
     readings: readonly Reading[],
     receivedAt: number,
-  ): Promise<number>
+  ): Promise<InsertedReadings>
   /** Readings with system time at or after `since`, newest first, at most `limit`. */
   readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]>
   /**

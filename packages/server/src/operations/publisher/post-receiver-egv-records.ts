@@ -76,10 +76,10 @@ export const postReceiverEgvRecords = defineOperation({
       throw new ShareFault('FutureEgvPosted')
     }
     if (readings.length === 0) return
-    const inserted = await store.insertReadings(session.accountKey, readings, now)
-    if (inserted === 0) throw new ShareFault('DuplicateEgvPosted')
+    const stored = await store.insertReadings(session.accountKey, readings, now)
+    if (stored.inserted === 0) throw new ShareFault('DuplicateEgvPosted')
     // The readings are stored: an alert failure is reported by the service, not to the uploader.
-    await services.alerts.readingsStored(session.accountKey)
+    await services.alerts.readingsStored(session.accountKey, stored)
   },
 })
 

@@ -139,6 +139,8 @@ export function postgresStatements(prefix: string) {
     ),
     // One statement, hence one transaction: the batch arrives as arrays (one bind per column,
     // whatever the batch size) and the upload mark commits with the rows (perf-ceiling.md §5).
+    // `followed` (an active follower exists) spares uploads of unfollowed accounts the alert
+    // engine's contact list, a third round trip; the contacts' primary key finds the account's.
     insertReadings: statement(
       'insert_readings',
       `WITH inserted AS (
@@ -149,7 +151,11 @@ export function postgresStatements(prefix: string) {
        ), marked AS (
          UPDATE ${t('accounts')} SET last_upload_at = $6 WHERE account_key = $1
        )
-       SELECT count(*) AS inserted FROM inserted`,
+       SELECT count(*) AS inserted, EXISTS (
+         SELECT 1 FROM ${t('contacts')}
+         WHERE account_key = $1 AND deleted_at IS NULL AND subscriber_id IS NOT NULL AND NOT paused
+       ) AS followed
+       FROM inserted`,
     ),
     // The primary key (account_key, system_time) serves this as a backward index scan that stops
     // at the limit, with a bound LIMIT too (unlike SQLite).

@@ -142,9 +142,15 @@ describe('PostgresStore', () => {
       expect(await first.countLoginFailures('account:alice', since)).toBe(0)
 
       const reading = { systemTime: T0, offsetMinutes: -300, value: 120, trend: 4 }
-      expect(await first.insertReadings(alice.key, [reading], T0 + 5)).toBe(1)
+      expect(await first.insertReadings(alice.key, [reading], T0 + 5)).toEqual({
+        inserted: 1,
+        followed: false,
+      })
       expect(await second.readLatest(alice.key, 0, 10)).toEqual([reading])
-      expect(await second.insertReadings(alice.key, [reading], T0 + 6)).toBe(0)
+      expect(await second.insertReadings(alice.key, [reading], T0 + 6)).toEqual({
+        inserted: 0,
+        followed: false,
+      })
       expect((await first.readMonitoring(alice.key)).lastUploadAt).toBe(T0 + 6)
     })
 
@@ -293,7 +299,10 @@ describe('PostgresStore', () => {
           value: 100 + (i % 50),
           trend: 4,
         }))
-        expect(await store.insertReadings(a.key, readings, T0)).toBe(288)
+        expect(await store.insertReadings(a.key, readings, T0)).toEqual({
+          inserted: 288,
+          followed: false,
+        })
       }
       const plan = await admin(async (client) => {
         await client.query(`SET search_path TO ${escapeIdentifier(schema)}`)
@@ -459,7 +468,10 @@ describe('PostgresStore', () => {
         await proxy.start(port)
         expect(await store.findAccountByKey(created.key)).toEqual(created)
         const reading = { systemTime: T0, offsetMinutes: 60, value: 99, trend: 3 }
-        expect(await store.insertReadings(created.key, [reading], T0)).toBe(1)
+        expect(await store.insertReadings(created.key, [reading], T0)).toEqual({
+          inserted: 1,
+          followed: false,
+        })
         expect(await store.readLatest(created.key, 0, 1)).toEqual([reading])
       } finally {
         await proxy.stop()

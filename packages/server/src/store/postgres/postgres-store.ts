@@ -14,6 +14,7 @@ import {
   type AccountPatch,
   type AssignResult,
   type Contact,
+  type InsertedReadings,
   type Monitoring,
   type NewAccount,
   type NewContact,
@@ -504,8 +505,8 @@ export class PostgresStore implements Store {
     accountKey: number,
     readings: readonly Reading[],
     receivedAt: number,
-  ): Promise<number> {
-    const { rows } = await this.#run<{ inserted: number }>(this.#statements.insertReadings, [
+  ): Promise<InsertedReadings> {
+    const { rows } = await this.#run<InsertedReadings>(this.#statements.insertReadings, [
       accountKey,
       readings.map((r) => r.systemTime),
       readings.map((r) => r.value),
@@ -513,7 +514,8 @@ export class PostgresStore implements Store {
       readings.map((r) => r.trend),
       receivedAt,
     ])
-    return rows[0]?.inserted ?? 0
+    const row = rows[0]
+    return { inserted: row?.inserted ?? 0, followed: row?.followed === true }
   }
 
   async readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]> {

@@ -33,7 +33,10 @@ async function uploadDay(store: SqliteStore): Promise<void> {
     value: 100 + (i % 50),
     trend: 4,
   }))
-  expect(await store.insertReadings(account.key, readings, 0)).toBe(2880)
+  expect(await store.insertReadings(account.key, readings, 0)).toEqual({
+    inserted: 2880,
+    followed: false,
+  })
 }
 
 /** Polls until `condition` holds, failing after 10 s. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { Account, Reading, Session, SessionReadings } from '../store.js'
+import type { Account, InsertedReadings, Reading, Session, SessionReadings } from '../store.js'
 
 /** One row: the session's columns, then one reading's (null when the account has none). */
 type SessionReadingRow = [
@@ -43,7 +43,11 @@ export class SqliteReadings {
   readonly #session: Database.Statement<[string], SessionRow>
   // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
   readonly #byLimit = new Map<number, Database.Statement<[number, number], ReadingTuple>>()
-  readonly #insert: (accountKey: number, readings: readonly Reading[], receivedAt: number) => number
+  readonly #insert: (
+    accountKey: number,
+    readings: readonly Reading[],
+    receivedAt: number,
+  ) => InsertedReadings
 
   constructor(db: Database.Database) {
     this.#db = db
@@ -54,6 +58,13 @@ export class SqliteReadings {
     const markUpload = db.prepare<[number, number]>(
       'UPDATE accounts SET last_upload_at = ? WHERE account_key = ?',
     )
+    // Lets uploads of accounts nobody follows skip the alert engine's contact list.
+    const followed = db
+      .prepare<[number], number>(
+        `SELECT EXISTS (SELECT 1 FROM contacts WHERE account_key = ? AND deleted_at IS NULL
+           AND subscriber_id IS NOT NULL AND paused = 0)`,
+      )
+      .pluck()
     // Made once: better-sqlite3 builds a transaction's wrappers each time transaction() is called.
     this.#insert = db.transaction(
       (accountKey: number, readings: readonly Reading[], receivedAt: number) => {
@@ -68,7 +79,7 @@ export class SqliteReadings {
           ).changes
         }
         markUpload.run(receivedAt, accountKey)
-        return inserted
+        return { inserted, followed: followed.get(accountKey) === 1 }
       },
     )
     // The session is found by primary key (one row), so SQLite reads the reading in primary key
@@ -90,9 +101,9 @@ export class SqliteReadings {
 
   /**
   Stores readings in one transaction, skipping system times the account already has, and marks
-  the upload; answers how many were new.
+  the upload; answers how many were new and whether an active follower exists.
   */
-  insert(accountKey: number, readings: readonly Reading[], receivedAt: number): number {
+  insert(accountKey: number, readings: readonly Reading[], receivedAt: number): InsertedReadings {
     return this.#insert(accountKey, readings, receivedAt)
   }
 

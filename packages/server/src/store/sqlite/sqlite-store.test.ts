@@ -62,9 +62,15 @@ describe('SqliteStore on a shared file', () => {
     expect(await server.findAccountByLogin('ALICE')).toEqual(account)
 
     const reading = { systemTime: 1_700_000_000_000, offsetMinutes: -300, value: 120, trend: 4 }
-    expect(await server.insertReadings(account.key, [reading], 2)).toBe(1)
+    expect(await server.insertReadings(account.key, [reading], 2)).toEqual({
+      inserted: 1,
+      followed: false,
+    })
     expect(await cli.readLatest(account.key, 0, 10)).toEqual([reading])
-    expect(await cli.insertReadings(account.key, [reading], 3)).toBe(0)
+    expect(await cli.insertReadings(account.key, [reading], 3)).toEqual({
+      inserted: 0,
+      followed: false,
+    })
 
     await cli.updateAccount(account.key, { displayName: 'Alice B.' })
     expect((await server.findAccountByKey(account.key))?.displayName).toBe('Alice B.')

@@ -7,6 +7,7 @@ import {
   type AccountPatch,
   type AssignResult,
   type Contact,
+  type InsertedReadings,
   type Monitoring,
   type NewAccount,
   type NewContact,
@@ -422,7 +423,7 @@ export class SqliteStore implements Store {
     accountKey: number,
     readings: readonly Reading[],
     receivedAt: number,
-  ): Promise<number> {
+  ): Promise<InsertedReadings> {
     const store = this.#readingsTable
     this.#startCheckpointer()
     return guard(() => store.insert(accountKey, readings, receivedAt))
