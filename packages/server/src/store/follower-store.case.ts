@@ -44,7 +44,7 @@ export function runFollowerStoreTests(
       })
     }
 
-    /** A publisher's contact with a pending invitation created at T0. */
+    /** A publisher's contact with a pending invitation created at T0, as stored. */
     async function invitation(publisher: Account): Promise<Contact> {
       counter += 1
       const id = randomUUID()
@@ -73,8 +73,12 @@ export function runFollowerStoreTests(
           inviteExpires: T0 + WEEK,
         },
       }
-      await store.saveContact(contact)
-      return contact
+      expect(await store.saveContact(contact)).toBe(true)
+      return { ...contact, version: contact.version + 1 }
+    }
+
+    async function reread(contact: Contact): Promise<Contact> {
+      return (await store.findContact(contact.accountKey, contact.id))!
     }
 
     describe('invitations', () => {
@@ -133,9 +137,10 @@ export function runFollowerStoreTests(
         expect(await upload(publisher)).toEqual({ inserted: 1, followed: true })
         expect((await upload(other)).followed).toBe(false)
         const paused = { ...accepted, subscription: { ...accepted.subscription!, paused: true } }
-        await store.saveContact(paused)
+        expect(await store.saveContact(paused)).toBe(true)
         expect((await upload(publisher)).followed).toBe(false)
-        await store.saveContact(accepted)
+        const resumed = { ...(await reread(contact)), subscription: accepted.subscription }
+        expect(await store.saveContact(resumed)).toBe(true)
         expect((await upload(publisher)).followed).toBe(true)
         // A duplicate stores nothing but still answers for the account.
         const again = { systemTime: at, offsetMinutes: 0, value: 100, trend: 4 }
@@ -143,7 +148,7 @@ export function runFollowerStoreTests(
           inserted: 0,
           followed: true,
         })
-        await store.saveContact({ ...accepted, deletedAt: at })
+        expect(await store.saveContact({ ...(await reread(contact)), deletedAt: at })).toBe(true)
         expect((await upload(publisher)).followed).toBe(false)
       })
 
@@ -184,21 +189,52 @@ export function runFollowerStoreTests(
         expect(await store.saveFollowerAlertSettings(publisher.key, subscription.id, mine)).toBe(
           true,
         )
-        let stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        const fresh = await reread(contact)
+        let stored = fresh.subscription!
         expect(stored.followerAlertSettings).toBe(mine)
         expect(stored.alertSettings).toBe('{}')
-        // A publisher's save from a copy read before (followerAlertSettings unset) keeps them.
-        await store.saveContact({ ...contact, subscription: { ...subscription, paused: true } })
-        stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        expect(fresh.version).toBe(contact.version + 1)
+        // A publisher's save from a copy read before is refused and changes nothing.
+        expect(
+          await store.saveContact({ ...contact, subscription: { ...subscription, paused: true } }),
+        ).toBe(false)
+        expect(await reread(contact)).toEqual(fresh)
+        // Read again, the save lands; the follower's settings are never written from the copy.
+        const paused = { ...subscription, paused: true, followerAlertSettings: undefined }
+        expect(await store.saveContact({ ...fresh, subscription: paused })).toBe(true)
+        stored = (await reread(contact)).subscription!
         expect(stored.followerAlertSettings).toBe(mine)
         expect(stored.paused).toBe(true)
         // A new subscription on the contact starts without them.
-        await store.saveContact({
-          ...contact,
-          subscription: { ...subscription, id: randomUUID(), invitationId: randomUUID() },
-        })
-        stored = (await store.findContact(publisher.key, contact.id))!.subscription!
+        expect(
+          await store.saveContact({
+            ...(await reread(contact)),
+            subscription: { ...subscription, id: randomUUID(), invitationId: randomUUID() },
+          }),
+        ).toBe(true)
+        stored = (await reread(contact)).subscription!
         expect(stored.followerAlertSettings).toBeUndefined()
+      })
+
+      it("refuses a publisher's save from a copy read before the follower accepted", async () => {
+        const publisher = await account()
+        const follower = await account('follower')
+        const contact = await invitation(publisher)
+        const subscription = contact.subscription!
+        await store.acceptInvitation(subscription.invitationId, follower.id, T0 + MINUTE)
+        const accepted = await reread(contact)
+        expect(accepted.version).toBe(contact.version + 1)
+        // The pause read the pending invitation: writing it back would drop the acceptance.
+        const stalePause = { ...contact, subscription: { ...subscription, paused: true } }
+        expect(await store.saveContact(stalePause)).toBe(false)
+        expect(await reread(contact)).toEqual(accepted)
+        // Accepting again as the same follower writes nothing and leaves the version alone.
+        await store.acceptInvitation(subscription.invitationId, follower.id, T0 + 2 * MINUTE)
+        expect((await reread(contact)).version).toBe(accepted.version)
+        const pause = { ...accepted, subscription: { ...accepted.subscription!, paused: true } }
+        expect(await store.saveContact(pause)).toBe(true)
+        expect(await reread(contact)).toEqual({ ...pause, version: accepted.version + 1 })
+        expect((await reread(contact)).subscription?.subscriberId).toBe(follower.id)
       })
 
       it('writes no follower settings to a deleted contact or an unknown subscription', async () => {

@@ -64,11 +64,12 @@ export interface ContactRow {
   subscription_modified_at: number | null
   invite_expires: number | null
   follower_alert_settings: string | null
+  version: number
 }
 
 /** The columns of {@link ContactRow}, in that order. */
 export const CONTACT_COLUMNS =
-  'account_key, contact_id, name, email, created_at, deleted_at, subscription_id, invitation_id, display_name, permissions, alert_settings, paused, subscriber_id, subscription_created_at, subscription_modified_at, invite_expires, follower_alert_settings'
+  'account_key, contact_id, name, email, created_at, deleted_at, subscription_id, invitation_id, display_name, permissions, alert_settings, paused, subscriber_id, subscription_created_at, subscription_modified_at, invite_expires, follower_alert_settings, version'
 
 export function toContact(row: ContactRow): Contact {
   const s = row
@@ -79,6 +80,7 @@ export function toContact(row: ContactRow): Contact {
     email: row.email,
     createdAt: row.created_at,
     deletedAt: row.deleted_at ?? undefined,
+    version: row.version,
     subscription:
       s.subscription_id === null
         ? undefined

@@ -741,6 +741,7 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
           ...contact,
           deletedAt: undefined,
           subscription: undefined,
+          version: 0,
         })
         expect(await store.findContact(account.key, randomUUID())).toBeUndefined()
         expect(await store.findContact(account.key, 'not-a-uuid')).toBeUndefined()
@@ -795,8 +796,9 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         const other = await store.createAccount(newAccount())
         const contact = newContact(account.key)
         await store.createContact(contact, 10)
-        const withSubscription = invited((await store.findContact(account.key, contact.id))!)
-        await store.saveContact(withSubscription)
+        const invitation = invited((await store.findContact(account.key, contact.id))!)
+        expect(await store.saveContact(invitation)).toBe(true)
+        const withSubscription = { ...invitation, version: invitation.version + 1 }
         const subscriptionId = withSubscription.subscription!.id
         expect(await store.findContact(account.key, contact.id)).toEqual(withSubscription)
         expect(await store.findContactBySubscription(account.key, subscriptionId)).toEqual(
@@ -812,9 +814,10 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         const contact = newContact(account.key)
         await store.createContact(contact, 10)
         const saved = invited((await store.findContact(account.key, contact.id))!)
-        await store.saveContact(saved)
+        expect(await store.saveContact(saved)).toBe(true)
         const changed: Contact = {
           ...saved,
+          version: saved.version + 1,
           name: 'Renamed',
           subscription: {
             ...saved.subscription!,
@@ -823,8 +826,35 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
             modifiedAt: T0 + 5 * MINUTE,
           },
         }
-        await store.saveContact(changed)
-        expect(await store.findContact(account.key, contact.id)).toEqual(changed)
+        expect(await store.saveContact(changed)).toBe(true)
+        expect(await store.findContact(account.key, contact.id)).toEqual({
+          ...changed,
+          version: changed.version + 1,
+        })
+      })
+
+      it('refuses a save from a copy read before another save, and takes a fresh one', async () => {
+        const account = await store.createAccount(newAccount())
+        const contact = newContact(account.key)
+        await store.createContact(contact, 10)
+        const read = (await store.findContact(account.key, contact.id))!
+        expect(read.version).toBe(0)
+        const first = invited(read)
+        expect(await store.saveContact(first)).toBe(true)
+        const afterFirst = (await store.findContact(account.key, contact.id))!
+        expect(afterFirst).toEqual({ ...first, version: 1 })
+        // A second writer that read before the first save loses, and changes nothing.
+        expect(await store.saveContact({ ...read, name: 'Stale', deletedAt: T0 })).toBe(false)
+        expect(await store.saveContact(invited(read))).toBe(false)
+        expect(await store.findContact(account.key, contact.id)).toEqual(afterFirst)
+        // Read again, it wins, and the version moves on.
+        expect(await store.saveContact({ ...afterFirst, name: 'Fresh' })).toBe(true)
+        expect(await store.findContact(account.key, contact.id)).toEqual({
+          ...afterFirst,
+          name: 'Fresh',
+          version: 2,
+        })
+        expect(await store.saveContact({ ...read, id: randomUUID() })).toBe(false)
       })
 
       it('refuses to rename a contact to the name of another live contact', async () => {

@@ -140,6 +140,11 @@ export interface Contact {
   readonly deletedAt: number | undefined
   /** The contact's latest invitation, if one was sent. */
   readonly subscription: Subscription | undefined
+  /**
+  Counts the writes to the contact (0 when created): every store call that changes the contact
+  adds one, so {@link Store.saveContact} can tell that the contact changed since it was read.
+  */
+  readonly version: number
 }
 
 /** What {@link Store.createContact} needs. */
@@ -279,9 +284,13 @@ export interface Store {
   ): Promise<Contact | undefined>
   /**
   Writes a contact's name, deletion time and subscription as given (identified by its account
-  and id). A name clash as in {@link createContact} raises {@link DuplicateKeyError} `contact_name`.
+  and id), only if the stored contact's `version` still equals `contact.version`, and then adds
+  one to it; answers whether it wrote. False (nothing written) means another write reached the
+  contact since `contact` was read, from this or another server instance: the caller reads the
+  contact again, re-checks and retries, rather than overwrite that write (issue 5). A name clash
+  as in {@link createContact} raises {@link DuplicateKeyError} `contact_name`.
   */
-  saveContact(contact: Contact): Promise<void>
+  saveContact(contact: Contact): Promise<boolean>
 
   /**
   Writes the follower's own alert settings of a subscription (JSON text), and nothing else, so

@@ -6,6 +6,7 @@ import { ShareFault, invalidArgument } from '../../share/share-fault.js'
 import { DuplicateKeyError } from '../../store/store.js'
 import { isEmailAddress } from '../../auth/email-address.js'
 import { NO_ID, liveContact, sameName, subscriptionState } from './follower-records.js'
+import { updateContact } from './contact-update.js'
 
 const ContactIdParam = Uuid('Contact id from `CreateContact`.')
 const ContactName = Type.String({
@@ -127,12 +128,12 @@ export const updateContactName = defineOperation({
   response: { kind: 'empty' },
   faults: ['InvalidArgument', 'ContactIdNotFound', 'ContactNameAlreadyExists'],
   async handle({ params, session, services }) {
-    const contact = await liveContact(services, session, params.contactId)
-    await services.store
-      .saveContact({ ...contact, name: params.contactName.trim() })
-      .catch((error: unknown) => {
-        throw nameTaken(error)
-      })
+    await updateContact(services.store, async () => {
+      const contact = await liveContact(services, session, params.contactId)
+      return { ...contact, name: params.contactName.trim() }
+    }).catch((error: unknown) => {
+      throw nameTaken(error)
+    })
   },
 })
 
@@ -148,13 +149,15 @@ export const deleteContact = defineOperation({
   response: { kind: 'empty' },
   faults: ['InvalidArgument', 'ContactIdNotFound', 'ContactAlreadyDeleted'],
   async handle({ params, session, services }) {
-    const contact = await services.store.findContact(
-      session.accountKey,
-      params.contactId.toLowerCase(),
-    )
-    if (!contact) throw new ShareFault('ContactIdNotFound')
-    if (contact.deletedAt !== undefined) throw new ShareFault('ContactAlreadyDeleted')
-    await services.store.saveContact({ ...contact, deletedAt: services.clock.now() })
+    const contact = await updateContact(services.store, async () => {
+      const contact = await services.store.findContact(
+        session.accountKey,
+        params.contactId.toLowerCase(),
+      )
+      if (!contact) throw new ShareFault('ContactIdNotFound')
+      if (contact.deletedAt !== undefined) throw new ShareFault('ContactAlreadyDeleted')
+      return { ...contact, deletedAt: services.clock.now() }
+    })
     if (contact.subscription) {
       await services.alerts.subscriptionChanged(session.accountKey, contact.subscription.id)
     }

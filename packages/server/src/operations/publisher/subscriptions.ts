@@ -20,6 +20,7 @@ import {
   subscriptionOf,
   subscriptionState,
 } from './follower-records.js'
+import { updateContact } from './contact-update.js'
 
 const SubscriptionIdParam = Uuid('Subscription id from `CreateSubscriptionInvitation`.')
 const subscriptionParams = Type.Object({
@@ -54,33 +55,33 @@ export const createSubscriptionInvitation = defineOperation({
   async handle({ params, body, session, services }) {
     const { store, clock } = services
     const now = clock.now()
-    const contact = await liveContact(services, session, params.contactId)
-    if (isLive(contact.subscription, now)) {
-      throw invalidArgument(
-        'The contact already has a pending or accepted subscription; delete the contact to invite again.',
-      )
-    }
-    const alerts = toStoredAlerts(body.AlertSettings)
-    const displayName =
-      body.DisplayName?.trim() ||
-      (await store.findAccountByKey(session.accountKey))?.displayName ||
-      ''
-    const id = randomUUID()
-    const invitationId = randomUUID()
-    await store.saveContact({
-      ...contact,
-      subscription: {
-        id,
-        invitationId,
-        displayName,
-        permissions: body.Permissions ?? 1,
-        alertSettings: JSON.stringify(alerts),
-        paused: false,
-        subscriberId: undefined,
-        createdAt: now,
-        modifiedAt: now,
-        inviteExpires: now + INVITE_TTL_MS,
-      },
+    const { subscription, ...contact } = await updateContact(store, async () => {
+      const contact = await liveContact(services, session, params.contactId)
+      if (isLive(contact.subscription, now)) {
+        throw invalidArgument(
+          'The contact already has a pending or accepted subscription; delete the contact to invite again.',
+        )
+      }
+      const alerts = toStoredAlerts(body.AlertSettings)
+      const displayName =
+        body.DisplayName?.trim() ||
+        (await store.findAccountByKey(session.accountKey))?.displayName ||
+        ''
+      return {
+        ...contact,
+        subscription: {
+          id: randomUUID(),
+          invitationId: randomUUID(),
+          displayName,
+          permissions: body.Permissions ?? 1,
+          alertSettings: JSON.stringify(alerts),
+          paused: false,
+          subscriberId: undefined,
+          createdAt: now,
+          modifiedAt: now,
+          inviteExpires: now + INVITE_TTL_MS,
+        },
+      }
     })
     // Sent in the background: the invitation stands whether or not the mail goes out, and the
     // publisher can always read its id (ReadSubscriptionInviteId).
@@ -88,12 +89,12 @@ export const createSubscriptionInvitation = defineOperation({
       ?.sendInvitation({
         to: contact.email,
         contactName: contact.name,
-        publisherDisplayName: displayName,
-        invitationId,
-        expiresAt: now + INVITE_TTL_MS,
+        publisherDisplayName: subscription.displayName,
+        invitationId: subscription.invitationId,
+        expiresAt: subscription.inviteExpires,
       })
       .catch((error: unknown) => services.onBackgroundError?.(error))
-    return id
+    return subscription.id
   },
 })
 
@@ -184,18 +185,20 @@ export const updateSubscriptionPermissions = defineOperation({
   response: { kind: 'empty' },
   faults: ['InvalidArgument'],
   async handle({ params, session, services }) {
-    const { contact, subscription } = await liveSubscriptionOf(
-      services,
-      session,
-      params.subscriptionId,
-    )
-    await services.store.saveContact({
-      ...contact,
-      subscription: {
-        ...subscription,
-        permissions: params.permissions,
-        modifiedAt: services.clock.now(),
-      },
+    await updateContact(services.store, async () => {
+      const { contact, subscription } = await liveSubscriptionOf(
+        services,
+        session,
+        params.subscriptionId,
+      )
+      return {
+        ...contact,
+        subscription: {
+          ...subscription,
+          permissions: params.permissions,
+          modifiedAt: services.clock.now(),
+        },
+      }
     })
   },
 })
@@ -212,17 +215,20 @@ export const pauseSubscription = defineOperation({
   faults: ['InvalidArgument', 'SubscriptionNotPausableState'],
   async handle({ params, session, services }) {
     const now = services.clock.now()
-    const { contact, subscription } = await subscriptionOf(services, session, params.subscriptionId)
-    if (
-      contact.deletedAt !== undefined ||
-      subscription.paused ||
-      subscriptionState(subscription, now) === SubscriptionState.Expired
-    ) {
-      throw new ShareFault('SubscriptionNotPausableState')
-    }
-    await services.store.saveContact({
-      ...contact,
-      subscription: { ...subscription, paused: true, modifiedAt: now },
+    const { subscription } = await updateContact(services.store, async () => {
+      const { contact, subscription } = await subscriptionOf(
+        services,
+        session,
+        params.subscriptionId,
+      )
+      if (
+        contact.deletedAt !== undefined ||
+        subscription.paused ||
+        subscriptionState(subscription, now) === SubscriptionState.Expired
+      ) {
+        throw new ShareFault('SubscriptionNotPausableState')
+      }
+      return { ...contact, subscription: { ...subscription, paused: true, modifiedAt: now } }
     })
     await services.alerts.subscriptionChanged(session.accountKey, subscription.id)
   },
@@ -239,13 +245,19 @@ export const resumeSubscription = defineOperation({
   response: { kind: 'empty' },
   faults: ['InvalidArgument', 'SubscriptionNotPaused'],
   async handle({ params, session, services }) {
-    const { contact, subscription } = await subscriptionOf(services, session, params.subscriptionId)
-    if (contact.deletedAt !== undefined || !subscription.paused) {
-      throw new ShareFault('SubscriptionNotPaused')
-    }
-    await services.store.saveContact({
-      ...contact,
-      subscription: { ...subscription, paused: false, modifiedAt: services.clock.now() },
+    const { subscription } = await updateContact(services.store, async () => {
+      const { contact, subscription } = await subscriptionOf(
+        services,
+        session,
+        params.subscriptionId,
+      )
+      if (contact.deletedAt !== undefined || !subscription.paused) {
+        throw new ShareFault('SubscriptionNotPaused')
+      }
+      return {
+        ...contact,
+        subscription: { ...subscription, paused: false, modifiedAt: services.clock.now() },
+      }
     })
     await services.alerts.subscriptionChanged(session.accountKey, subscription.id)
   },

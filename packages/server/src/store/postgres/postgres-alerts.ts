@@ -48,7 +48,8 @@ function statements(prefix: string) {
     ),
     accept: statement(
       'accept_invitation',
-      `UPDATE ${t('contacts')} SET subscriber_id = $1, subscription_modified_at = $2
+      `UPDATE ${t('contacts')} SET subscriber_id = $1, subscription_modified_at = $2,
+         version = version + 1
        WHERE account_key = $3 AND contact_id = $4`,
     ),
     bySubscriber: statement(

@@ -39,7 +39,7 @@ export function postgresContactStatements(prefix: string) {
     ),
     saveFollowerSettings: statement(
       'save_follower_alert_settings',
-      `UPDATE ${contacts} SET follower_alert_settings = $1
+      `UPDATE ${contacts} SET follower_alert_settings = $1, version = version + 1
        WHERE account_key = $2 AND subscription_id = $3 AND deleted_at IS NULL`,
     ),
     save: statement(
@@ -48,8 +48,9 @@ export function postgresContactStatements(prefix: string) {
          display_name = $5, permissions = $6, alert_settings = $7, paused = $8, subscriber_id = $9,
          subscription_created_at = $10, subscription_modified_at = $11, invite_expires = $12,
          follower_alert_settings = CASE WHEN subscription_id IS NOT DISTINCT FROM $13::uuid
-           THEN follower_alert_settings ELSE NULL END
-       WHERE account_key = $14 AND contact_id = $15`,
+           THEN follower_alert_settings ELSE NULL END,
+         version = version + 1
+       WHERE account_key = $14 AND contact_id = $15 AND version = $16`,
     ),
   }
 }

@@ -193,4 +193,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         WHERE status = 'pending';
     `,
   },
+  {
+    version: 4,
+    name: 'contact versions (optimistic concurrency for contact updates)',
+    // Every write to a contact row adds one, so that a publisher's read-change-write of the whole
+    // row (saveContact) can refuse to overwrite a change made since it read, by this or another
+    // server instance (issue 5). A constant default adds the column without rewriting the table.
+    sql: `
+      ALTER TABLE contacts ADD COLUMN version integer NOT NULL DEFAULT 0;
+    `,
+  },
 ]

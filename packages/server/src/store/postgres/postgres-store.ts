@@ -599,13 +599,15 @@ export class PostgresStore implements Store {
     return rows[0] && toContact(rows[0])
   }
 
-  async saveContact(contact: Contact): Promise<void> {
+  async saveContact(contact: Contact): Promise<boolean> {
     try {
-      await this.#run(this.#contactStatements.save, [
+      const result = await this.#run(this.#contactStatements.save, [
         ...contactValues(contact),
         contact.accountKey,
         contact.id,
+        contact.version,
       ])
+      return (result.rowCount ?? 0) > 0
     } catch (error) {
       if (isUniqueViolation(error, 'contacts_live_name'))
         throw new DuplicateKeyError('contact_name')

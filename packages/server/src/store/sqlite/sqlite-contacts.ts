@@ -44,7 +44,7 @@ export class SqliteContacts {
         `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE invitation_id = ? AND deleted_at IS NULL`,
       ),
       accept: db.prepare(
-        `UPDATE contacts SET subscriber_id = ?, subscription_modified_at = ?
+        `UPDATE contacts SET subscriber_id = ?, subscription_modified_at = ?, version = version + 1
          WHERE account_key = ? AND contact_id = ?`,
       ),
       bySubscriber: db.prepare<[string], ContactRow>(
@@ -55,7 +55,7 @@ export class SqliteContacts {
         `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE subscriber_id = ? AND subscription_id = ?`,
       ),
       saveFollowerSettings: db.prepare(
-        `UPDATE contacts SET follower_alert_settings = ?
+        `UPDATE contacts SET follower_alert_settings = ?, version = version + 1
          WHERE account_key = ? AND subscription_id = ? AND deleted_at IS NULL`,
       ),
       save: db.prepare(
@@ -63,8 +63,9 @@ export class SqliteContacts {
            display_name = ?, permissions = ?, alert_settings = ?, paused = ?, subscriber_id = ?,
            subscription_created_at = ?, subscription_modified_at = ?, invite_expires = ?,
            follower_alert_settings =
-             CASE WHEN subscription_id IS ? THEN follower_alert_settings ELSE NULL END
-         WHERE account_key = ? AND contact_id = ?`,
+             CASE WHEN subscription_id IS ? THEN follower_alert_settings ELSE NULL END,
+           version = version + 1
+         WHERE account_key = ? AND contact_id = ? AND version = ?`,
       ),
     }
   }
@@ -98,13 +99,16 @@ export class SqliteContacts {
     return row && toContact(row)
   }
 
-  saveContact(contact: Contact): void {
+  saveContact(contact: Contact): boolean {
     // better-sqlite3 binds no booleans: `paused` (index 7) goes in as 0/1.
     const values = contactValues(contact).map((value) =>
       typeof value === 'boolean' ? (value ? 1 : 0) : value,
     )
     try {
-      this.#guard(() => this.#sql.save.run(...values, contact.accountKey, contact.id))
+      const { changes } = this.#guard(() =>
+        this.#sql.save.run(...values, contact.accountKey, contact.id, contact.version),
+      )
+      return changes > 0
     } catch (error) {
       throw asDuplicateName(error)
     }

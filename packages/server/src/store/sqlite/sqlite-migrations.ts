@@ -152,4 +152,13 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
         WHERE status = 'pending';
     `,
   },
+  {
+    version: 4,
+    name: 'contact versions (optimistic concurrency for contact updates)',
+    // Every write to a contact row adds one, so that a publisher's read-change-write of the whole
+    // row (saveContact) can refuse to overwrite a change made since it read (issue 5).
+    sql: `
+      ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ]

@@ -468,8 +468,8 @@ export class SqliteStore implements Store {
     return this.#contacts.findContactBySubscription(accountKey, subscriptionId)
   }
 
-  async saveContact(contact: Contact): Promise<void> {
-    this.#contacts.saveContact(contact)
+  async saveContact(contact: Contact): Promise<boolean> {
+    return this.#contacts.saveContact(contact)
   }
 
   async acceptInvitation(
