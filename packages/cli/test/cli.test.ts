@@ -286,6 +286,18 @@ describe('glucoshare serve, refusing bad arguments before it starts', () => {
     expect(result.stdout).not.toContain('listening')
   })
 
+  it.each(['GLUCOSHARE_ALERT_RETENTION_DAYS', 'GLUCOSHARE_WEBHOOK_RETENTION_DAYS'])(
+    'refuses a negative %s with exit 2',
+    async (name) => {
+      const result = await runCli(['serve', '--port', '0', '--db', db], {
+        cwd: dir,
+        env: { [name]: '-1' },
+      })
+      expectCleanFailure(result, 2, `${name} must be a non-negative number`)
+      expect(result.stdout).not.toContain('listening')
+    },
+  )
+
   it('refuses certificate files that do not exist with exit 1 and a message', async () => {
     const result = await cli([
       'serve',

@@ -27,12 +27,23 @@ export interface ServerConfig {
   `InvalidArgument`. @default 10, as Dexcom Follow allows
   */
   maxFollowers?: number
+  /**
+  How long alert events are kept; older ones are purged hourly, except those a pending webhook
+  delivery still refers to. 0 keeps them forever. @default 90 days
+  */
+  alertEventRetentionMs?: number
+  /**
+  How long finished webhook deliveries (delivered, or failed for good) are kept after they
+  finished; pending ones are never purged. 0 keeps them forever. @default 30 days
+  */
+  webhookDeliveryRetentionMs?: number
 }
 
 /** A {@link ServerConfig} with every default filled in. */
 export type ResolvedServerConfig = Readonly<Required<ServerConfig>>
 
 const MINUTE = 60_000
+const DAY = 24 * 60 * MINUTE
 
 /** The defaults of {@link ServerConfig}. */
 export const defaultServerConfig: ResolvedServerConfig = Object.freeze({
@@ -45,6 +56,8 @@ export const defaultServerConfig: ResolvedServerConfig = Object.freeze({
   bodyLimitBytes: 1024 * 1024,
   maxImageBytes: 256 * 1024,
   maxFollowers: 10,
+  alertEventRetentionMs: 90 * DAY,
+  webhookDeliveryRetentionMs: 30 * DAY,
 })
 
 /** Fills in defaults and rejects values that cannot work. */

@@ -21,11 +21,17 @@ function configFromEnv(legacy: boolean): ServerConfig {
     const value = number(env[name], name)
     return value === undefined ? undefined : value * 60_000
   }
+  const days = (name: string) => {
+    const value = number(env[name], name)
+    return value === undefined ? undefined : value * 24 * 60 * 60_000
+  }
   const config: Record<string, unknown> = {
     legacyWireFormat: legacy,
     sessionTtlMs: minutes('GLUCOSHARE_SESSION_TTL_MINUTES'),
     lockoutMaxAttempts: number(env['GLUCOSHARE_LOCKOUT_ATTEMPTS'], 'GLUCOSHARE_LOCKOUT_ATTEMPTS'),
     lockoutWindowMs: minutes('GLUCOSHARE_LOCKOUT_MINUTES'),
+    alertEventRetentionMs: days('GLUCOSHARE_ALERT_RETENTION_DAYS'),
+    webhookDeliveryRetentionMs: days('GLUCOSHARE_WEBHOOK_RETENTION_DAYS'),
   }
   return Object.fromEntries(
     Object.entries(config).filter(([, v]) => v !== undefined),

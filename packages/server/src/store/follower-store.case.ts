@@ -104,6 +104,58 @@ export function runFollowerStoreTests(
         expect(stored?.subscription?.modifiedAt).toBe(T0 + MINUTE)
       })
 
+      it('refuses a second live subscription of one follower from one publisher', async () => {
+        const [publisher, elsewhere] = [await account(), await account()]
+        const [follower, other] = [await account('follower'), await account('follower')]
+        const [first, second, third] = [
+          await invitation(publisher),
+          await invitation(publisher),
+          await invitation(publisher),
+        ]
+        const accept = (contact: Contact, who: Account, at = T0 + MINUTE) =>
+          store.acceptInvitation(contact.subscription!.invitationId, who.id, at)
+        expect((await accept(first, follower)).status).toBe('accepted')
+        expect(await accept(second, follower)).toEqual({ status: 'following' })
+        expect(await reread(second)).toEqual(second) // nothing written
+        // Accepting the same invitation again stays harmless; others are not concerned.
+        expect((await accept(first, follower, T0 + 2 * MINUTE)).status).toBe('accepted')
+        expect((await accept(second, other)).status).toBe('accepted')
+        expect((await accept(await invitation(elsewhere), follower)).status).toBe('accepted')
+        // A paused subscription still counts; a deleted contact no longer does.
+        const accepted = await reread(first)
+        const paused = { ...accepted, subscription: { ...accepted.subscription!, paused: true } }
+        expect(await store.saveContact(paused)).toBe(true)
+        expect((await accept(third, follower)).status).toBe('following')
+        expect(await store.saveContact({ ...(await reread(first)), deletedAt: T0 + MINUTE })).toBe(
+          true,
+        )
+        expect((await accept(third, follower, T0 + 3 * MINUTE)).status).toBe('accepted')
+      })
+
+      it("accepts one of a publisher's invitations when one follower accepts several at once", async () => {
+        const publisher = await account()
+        const follower = await account('follower')
+        const contacts = [
+          await invitation(publisher),
+          await invitation(publisher),
+          await invitation(publisher),
+          await invitation(publisher),
+        ]
+        // Warms a pool up, so that the acceptances below run on connections of their own at once.
+        await Promise.all(contacts.map((c) => store.findContact(publisher.key, c.id)))
+        const results = await Promise.all(
+          contacts.map((c) =>
+            store.acceptInvitation(c.subscription!.invitationId, follower.id, T0 + MINUTE),
+          ),
+        )
+        const statuses = results.map((r) => r.status).sort()
+        expect(statuses).toEqual(['accepted', 'following', 'following', 'following'])
+        const live = (await store.listFollowerSubscriptions(follower.id)).filter(
+          (c) => c.deletedAt === undefined,
+        )
+        expect(live).toHaveLength(1)
+      })
+
       it('answers expired, not_found and not_found for a deleted contact', async () => {
         const publisher = await account()
         const follower = await account('follower')
@@ -419,13 +471,39 @@ export function runFollowerStoreTests(
           secret: 'k',
           createdAt: T0,
         }
-        await store.createWebhook(hook)
+        expect(await store.createWebhook(hook, 5)).toBe('created')
         expect(await store.listWebhooks(follower.key)).toEqual([hook])
         expect(await store.listWebhooks(other.key)).toEqual([])
         expect(await store.deleteWebhook(other.key, hook.id)).toBe(false)
         expect(await store.deleteWebhook(follower.key, hook.id)).toBe(true)
         expect(await store.deleteWebhook(follower.key, hook.id)).toBe(false)
         expect(await store.listWebhooks(follower.key)).toEqual([])
+      })
+
+      it('creates no webhook beyond the cap, even when creations run at once', async () => {
+        const follower = await account('follower')
+        const other = await account('follower')
+        const hook = (accountKey: number, at: number) => ({
+          accountKey,
+          id: randomUUID(),
+          url: 'https://example.test/hook',
+          secret: 'k',
+          createdAt: at,
+        })
+        // Warms a pool up, so that the creations below run on connections of their own at once.
+        await Promise.all(Array.from({ length: 6 }, () => store.listWebhooks(follower.key)))
+        const outcomes = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => store.createWebhook(hook(follower.key, T0 + i), 5)),
+        )
+        expect(outcomes.filter((o) => o === 'created')).toHaveLength(5)
+        expect(outcomes.filter((o) => o === 'full')).toHaveLength(1)
+        expect(await store.listWebhooks(follower.key)).toHaveLength(5)
+        // The cap is per follower, and a deletion makes room again.
+        expect(await store.createWebhook(hook(other.key, T0), 5)).toBe('created')
+        const [first] = await store.listWebhooks(follower.key)
+        expect(await store.deleteWebhook(follower.key, first!.id)).toBe(true)
+        expect(await store.createWebhook(hook(follower.key, T0 + MINUTE), 5)).toBe('created')
+        expect(await store.createWebhook(hook(follower.key, T0 + MINUTE), 5)).toBe('full')
       })
 
       it('leases due deliveries once until the lease ends, and finishes them', async () => {
@@ -474,10 +552,122 @@ export function runFollowerStoreTests(
           secret: 'k',
           createdAt: T0,
         }
-        await store.createWebhook(hook)
+        expect(await store.createWebhook(hook, 5)).toBe('created')
         await enqueue(follower.key, [delivery(hook.id, T0)])
         await store.deleteWebhook(follower.key, hook.id)
         expect(await store.claimDueDeliveries(T0 + MINUTE, 10, MINUTE)).toEqual([])
+      })
+    })
+
+    describe('retention', () => {
+      const DAY = 24 * 60 * MINUTE
+
+      function event(publisher: Account, subscriptionId: string, at: number): AlertEventRecord {
+        return {
+          id: randomUUID(),
+          accountKey: publisher.key,
+          subscriptionId,
+          kind: 'urgentLow',
+          type: 'fired',
+          at,
+          data: '{}',
+        }
+      }
+
+      function delivery(eventId: string, createdAt: number): WebhookDelivery {
+        return {
+          id: randomUUID(),
+          webhookId: randomUUID(),
+          url: 'http://127.0.0.1:9/hook',
+          secret: 'secret',
+          eventId,
+          eventType: 'alert.fired',
+          body: '{}',
+          attempts: 0,
+          nextAttemptAt: createdAt,
+          createdAt,
+        }
+      }
+
+      async function write(
+        publisher: Account,
+        subscriptionId: string,
+        events: AlertEventRecord[],
+        deliveries: WebhookDelivery[],
+      ): Promise<void> {
+        await store.transitionAlerts(publisher.key, subscriptionId, () => ({
+          state: '{"active":true}',
+          nextCheckAt: T0 + 100 * DAY,
+          events,
+          deliveries,
+        }))
+      }
+
+      it('purges finished deliveries that finished before the cutoff, never pending or leased ones', async () => {
+        const publisher = await account()
+        const [delivered, failed, recent, pending, leased] = Array.from({ length: 5 }, () =>
+          delivery(randomUUID(), T0),
+        ) as [WebhookDelivery, ...WebhookDelivery[]]
+        await write(publisher, randomUUID(), [], [delivered, failed!, recent!, pending!, leased!])
+        const claimed = await store.claimDueDeliveries(T0, 10, 200 * DAY)
+        expect(claimed).toHaveLength(5)
+        await store.markDeliveryDone(delivered.id, T0, 204)
+        await store.markDeliveryFailed(failed!.id, 8, T0 + MINUTE, 'HTTP 404')
+        await store.markDeliveryDone(recent!.id, T0 + 2 * DAY, 200)
+        // `pending` is rescheduled (pending, not leased); `leased` keeps its long lease.
+        await store.rescheduleDelivery(pending!.id, 1, T0, 'HTTP 500')
+
+        expect(await store.purgeWebhookDeliveries(T0 + DAY)).toBe(2)
+        expect(await store.purgeWebhookDeliveries(T0 + DAY)).toBe(0)
+        expect(await store.purgeWebhookDeliveries(T0 + 365 * DAY)).toBe(1)
+        // Both unfinished deliveries are still there, whatever the cutoff.
+        expect((await store.claimDueDeliveries(T0 + DAY, 10, MINUTE)).map((d) => d.id)).toEqual([
+          pending!.id,
+        ])
+        const afterLease = await store.claimDueDeliveries(T0 + 300 * DAY, 10, MINUTE)
+        expect(afterLease.map((d) => d.id).sort()).toEqual([pending!.id, leased!.id].sort())
+      })
+
+      it('purges old alert events, keeping recent ones, those a pending delivery refers to, and the alert state', async () => {
+        const publisher = await account()
+        const [sub, other] = [randomUUID(), randomUUID()]
+        const [old, referenced, delivered, recent] = [
+          event(publisher, sub, T0),
+          event(publisher, sub, T0 + MINUTE),
+          event(publisher, sub, T0 + 2 * MINUTE),
+          event(publisher, sub, T0 + 2 * DAY),
+        ]
+        const otherOld = event(publisher, other, T0)
+        const pending = delivery(referenced.id, T0 + MINUTE)
+        const finished = delivery(delivered.id, T0 + 2 * MINUTE)
+        await write(publisher, sub, [old, referenced, delivered, recent], [pending, finished])
+        await write(publisher, other, [otherOld], [])
+        expect(
+          (await store.claimDueDeliveries(T0 + 2 * MINUTE, 10, MINUTE)).map((d) => d.id),
+        ).toEqual([pending.id, finished.id])
+        await store.markDeliveryDone(finished.id, T0 + 3 * MINUTE, 204)
+
+        expect(await store.purgeAlertEvents(T0 + DAY)).toBe(3)
+        expect(await store.listAlertEvents(publisher.key, sub, 0, 10)).toEqual([recent, referenced])
+        expect(await store.listAlertEvents(publisher.key, other, 0, 10)).toEqual([])
+        expect(await store.readAlertState(publisher.key, sub)).toBe('{"active":true}')
+        expect(await store.readAlertState(publisher.key, other)).toBe('{"active":true}')
+        expect(await store.dueAlertChecks(T0 + 100 * DAY, 10)).toHaveLength(2)
+
+        // Once its delivery has finished, the event goes too.
+        await store.markDeliveryFailed(pending.id, 8, T0 + 4 * MINUTE, 'HTTP 410')
+        expect(await store.purgeAlertEvents(T0 + DAY)).toBe(1)
+        expect(await store.listAlertEvents(publisher.key, sub, 0, 10)).toEqual([recent])
+      })
+
+      // The stores delete 1 000 rows per statement; both purges share the batching loop.
+      it('purges more rows than one batch holds, and counts them all', async () => {
+        const publisher = await account()
+        const sub = randomUUID()
+        const events = Array.from({ length: 1200 }, (_, i) => event(publisher, sub, T0 + i))
+        await write(publisher, sub, [...events, event(publisher, sub, T0 + 2 * DAY)], [])
+        expect(await store.purgeAlertEvents(T0 + DAY)).toBe(1200)
+        expect(await store.listAlertEvents(publisher.key, sub, 0, 10)).toHaveLength(1)
       })
     })
   })

@@ -184,6 +184,9 @@ import type {
   WebhookDelivery,
 } from './alert-records.js'
 
+/** Outcome of {@link Store.acceptInvitation}. */
+export type AcceptInvitationOutcome = AcceptInvitationResult | { readonly status: 'following' }
+
 /** The storage contract. All times are epoch milliseconds on the caller's clock. */
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */
@@ -306,14 +309,17 @@ export interface Store {
   /**
   Makes the follower `subscriberId` (an account id) the subscriber of the invitation with this id,
   in one atomic step: `not_found` when no contact that is not deleted has it, `expired` when it
-  expired unaccepted, `taken` when another follower accepted it. Accepting again as the same
-  follower answers `accepted`.
+  expired unaccepted, `taken` when another follower accepted it, `following` when the follower
+  already holds the subscription of another contact of the same publisher that is not deleted
+  (it would get every alert twice). Accepting again as the same follower answers `accepted`.
+  Concurrent acceptances of two invitations of one publisher, from any server instance, run one
+  after the other, so at most one of them succeeds for one follower.
   */
   acceptInvitation(
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationResult>
+  ): Promise<AcceptInvitationOutcome>
   /** Every contact whose subscription the follower accepted, deleted ones included, oldest first. */
   listFollowerSubscriptions(subscriberId: string): Promise<Contact[]>
   /** The contact holding the follower's subscription with this id, deleted or not. */
@@ -347,7 +353,11 @@ export interface Store {
     limit: number,
   ): Promise<AlertEventRecord[]>
 
-  createWebhook(webhook: Webhook): Promise<void>
+  /**
+  Adds a webhook unless the follower already has `maxWebhooks` (answers `full` and changes
+  nothing). Concurrent calls for one follower, from any server instance, count one after the other.
+  */
+  createWebhook(webhook: Webhook, maxWebhooks: number): Promise<'created' | 'full'>
   /** The follower's webhooks, oldest first. */
   listWebhooks(accountKey: number): Promise<Webhook[]>
   /** True when the follower had a webhook with this id. Its queued deliveries are dropped. */
@@ -366,4 +376,17 @@ export interface Store {
     lastError: string,
   ): Promise<void>
   markDeliveryFailed(id: string, attempts: number, at: number, lastError: string): Promise<void>
+
+  /**
+  Deletes alert events that happened before `before`, except those a pending delivery still
+  refers to; returns how many. Alert state is not touched. Works in bounded batches, so that a
+  first purge of a large table does not hold the database for long.
+  */
+  purgeAlertEvents(before: number): Promise<number>
+  /**
+  Deletes finished deliveries (delivered, or failed for good) that finished before `before`;
+  returns how many. Pending deliveries, leased or not, stay whatever their age. Works in bounded
+  batches like {@link purgeAlertEvents}.
+  */
+  purgeWebhookDeliveries(before: number): Promise<number>
 }

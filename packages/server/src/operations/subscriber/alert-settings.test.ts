@@ -72,7 +72,8 @@ describe('Subscriber/ReadSubscriptionAlertSettings', () => {
   })
 
   it('fills in the defaults for alerts the invitation left out', async () => {
-    shared = await share(server, publisher, follower, {})
+    // From another publisher: a follower holds one live subscription per publisher.
+    shared = await share(server, await addPublisher(server), follower, {})
     expect((await read()).json).toMatchObject({ AlertSettings: XDRIP_ALERTS, IsOwn: false })
   })
 

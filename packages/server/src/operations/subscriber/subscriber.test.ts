@@ -147,6 +147,41 @@ describe('Subscriber/AcceptSubscriptionInvitation', () => {
     expect(await list()).toEqual([])
   })
 
+  it('refuses a second invitation of a publisher the follower already follows, until that contact is deleted', async () => {
+    const first = await invite(server, publisher)
+    const second = await invite(server, publisher)
+    expect((await accept(server, follower, first.invitationId)).json).toBe(first.subscriptionId)
+    const fault = expectFault(
+      await accept(server, follower, second.invitationId),
+      'InvalidArgument',
+    )
+    expect(fault['Message']).toBe('This follower already follows this publisher.')
+    expect((await list()).map((s) => s['SubscriptionId'])).toEqual([first.subscriptionId])
+    // The refused invitation stays open for someone else, and the first one still accepts again.
+    const other = await addFollower(server)
+    expect((await accept(server, other, second.invitationId)).json).toBe(second.subscriptionId)
+    expect((await accept(server, follower, first.invitationId)).json).toBe(first.subscriptionId)
+    // Once the publisher deletes the first contact, a new invitation can be accepted.
+    const contactId = first.contactId
+    expectEmpty(await asPublisher(server, publisher, 'Publisher/DeleteContact', { contactId }))
+    const third = await invite(server, publisher)
+    expect((await accept(server, follower, third.invitationId)).json).toBe(third.subscriptionId)
+    expect((await list()).map((s) => s['SubscriptionId'])).toEqual([third.subscriptionId])
+  })
+
+  it('accepts only one of the same publisher’s invitations accepted at once', async () => {
+    const invitations = [await invite(server, publisher), await invite(server, publisher)]
+    const results = await Promise.all(
+      invitations.map((i) => accept(server, follower, i.invitationId)),
+    )
+    const refused = results.filter((r) => r.status !== 200)
+    expect(refused).toHaveLength(1)
+    expect(expectFault(refused[0]!, 'InvalidArgument')['Message']).toBe(
+      'This follower already follows this publisher.',
+    )
+    expect(await list()).toHaveLength(1)
+  })
+
   it('answers InvalidArgument for a missing or malformed invitation id', async () => {
     expectFault(await asFollower(server, follower, ACCEPT), 'InvalidArgument')
     for (const invitationId of ['', 'abc', '1234', `${randomUUID()}x`]) {

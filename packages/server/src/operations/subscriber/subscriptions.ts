@@ -76,7 +76,7 @@ export const acceptSubscriptionInvitation = defineOperation({
   methods: ['POST'],
   summary: 'Accepts an invitation (glucoshare extension); answers the subscription id',
   description:
-    "No public client shows how Share accepts invitations, so glucoshare adds this operation in Share's style. The invitation id comes from `Publisher/ReadSubscriptionInviteId`, the invitation e-mail or `glucoshare invitations list`. Answers the subscription id as a bare UUID string; accepting again as the same follower answers it again. An unknown, deleted or already accepted invitation answers `InvalidArgument`; an expired one `InvitationExpired` (the publisher must invite again).",
+    "No public client shows how Share accepts invitations, so glucoshare adds this operation in Share's style. The invitation id comes from `Publisher/ReadSubscriptionInviteId`, the invitation e-mail or `glucoshare invitations list`. Answers the subscription id as a bare UUID string; accepting again as the same follower answers it again. An unknown, deleted or already accepted invitation answers `InvalidArgument`; an expired one `InvitationExpired` (the publisher must invite again). A follower who already follows the invitation's publisher (through another of its contacts that is not deleted) gets `InvalidArgument` too, since it would receive every alert twice.",
   auth: 'follower',
   extension: true,
   params: Type.Object({ sessionId: SessionIdParam, invitationId: Uuid('The invitation id.') }),
@@ -89,6 +89,9 @@ export const acceptSubscriptionInvitation = defineOperation({
       services.clock.now(),
     )
     if (result.status === 'expired') throw new ShareFault('InvitationExpired')
+    if (result.status === 'following') {
+      throw invalidArgument('This follower already follows this publisher.')
+    }
     if (result.status !== 'accepted') throw invalidArgument('No such invitation.')
     // Starts the subscription's alerts now, so NoData counts from the acceptance.
     await services.alerts.subscriptionChanged(result.accountKey, result.subscriptionId)

@@ -117,6 +117,19 @@ describe('Subscriber/CreateWebhook, ListWebhooks, DeleteWebhook', () => {
     expect((await list()).json).toHaveLength(5)
   })
 
+  it('creates five of six webhooks asked for at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => create({ Url: `https://hooks.example.test/${i}` })),
+    )
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5)
+    const refused = results.filter((r) => r.status !== 200)
+    expect(refused).toHaveLength(1)
+    expect(expectFault(refused[0]!, 'InvalidArgument')['Message']).toBe(
+      'A follower may have at most 5 webhooks.',
+    )
+    expect((await list()).json).toHaveLength(5)
+  })
+
   it("never shows or deletes another follower's webhook", async () => {
     const other = await addFollower(server)
     const theirs = (await create({ Url: 'https://theirs.example.test/' }, other)).json as {

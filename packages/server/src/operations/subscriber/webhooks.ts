@@ -45,10 +45,6 @@ export const createWebhook = defineOperation({
   faults: ['InvalidArgument'],
   async handle({ body, session, services }) {
     const url = checkedUrl(body.Url)
-    const existing = await services.store.listWebhooks(session.accountKey)
-    if (existing.length >= MAX_WEBHOOKS) {
-      throw invalidArgument(`A follower may have at most ${MAX_WEBHOOKS} webhooks.`)
-    }
     const webhook = {
       accountKey: session.accountKey,
       id: randomUUID(),
@@ -56,7 +52,10 @@ export const createWebhook = defineOperation({
       secret: `whsec_${randomBytes(24).toString('base64url')}`,
       createdAt: services.clock.now(),
     }
-    await services.store.createWebhook(webhook)
+    // The store counts and inserts in one step: concurrent calls cannot pass the cap together.
+    if ((await services.store.createWebhook(webhook, MAX_WEBHOOKS)) === 'full') {
+      throw invalidArgument(`A follower may have at most ${MAX_WEBHOOKS} webhooks.`)
+    }
     return {
       WebhookId: webhook.id,
       Url: webhook.url,

@@ -1,13 +1,12 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg'
 import type {
-  AcceptInvitationResult,
   AlertEventRecord,
   AlertTransition,
   DueAlertCheck,
   Webhook,
   WebhookDelivery,
 } from '../alert-records.js'
-import type { Contact } from '../store.js'
+import type { AcceptInvitationOutcome, Contact } from '../store.js'
 import {
   ALERT_EVENT_COLUMNS,
   CONTACT_COLUMNS,
@@ -41,6 +40,26 @@ function statements(prefix: string) {
     text: text.replace(/\s+/g, ' ').trim(),
   })
   return {
+    invitationPublisher: statement(
+      'invitation_publisher',
+      `SELECT account_key FROM ${t('contacts')} WHERE invitation_id = $1 AND deleted_at IS NULL`,
+    ),
+    // The account row lock serialises acceptances of one publisher's invitations (and webhook
+    // creations of one follower) across every instance. NO KEY: foreign-key checks of inserts
+    // elsewhere for this account do not wait for it.
+    lockAccount: statement(
+      'lock_account_no_key',
+      `SELECT 1 FROM ${t('accounts')} WHERE account_key = $1 FOR NO KEY UPDATE`,
+    ),
+    followsPublisher: statement(
+      'follows_publisher',
+      `SELECT 1 FROM ${t('contacts')} WHERE account_key = $1 AND subscriber_id = $2
+         AND contact_id <> $3 AND deleted_at IS NULL LIMIT 1`,
+    ),
+    countWebhooks: statement(
+      'count_webhooks',
+      `SELECT count(*)::int AS n FROM ${t('webhooks')} WHERE account_key = $1`,
+    ),
     lockInvitation: statement(
       'lock_invitation',
       `SELECT ${CONTACT_COLUMNS} FROM ${t('contacts')}
@@ -151,8 +170,27 @@ function statements(prefix: string) {
       `UPDATE ${t('webhook_deliveries')} SET status = 'failed', attempts = $2, finished_at = $3,
          last_error = $4 WHERE delivery_id = $1`,
     ),
+    // By ctid, a bounded batch per statement: each one is a short transaction that holds few locks.
+    purgeEvents: statement(
+      'purge_alert_events',
+      `DELETE FROM ${t('alert_events')} WHERE ctid = ANY(ARRAY(
+         SELECT e.ctid FROM ${t('alert_events')} e
+         WHERE e.at < $1 AND NOT EXISTS (
+           SELECT 1 FROM ${t('webhook_deliveries')} d
+           WHERE d.status = 'pending' AND d.event_id = e.event_id::text
+         ) LIMIT $2))`,
+    ),
+    purgeDeliveries: statement(
+      'purge_deliveries',
+      `DELETE FROM ${t('webhook_deliveries')} WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM ${t('webhook_deliveries')}
+         WHERE status <> 'pending' AND finished_at < $1 LIMIT $2))`,
+    ),
   }
 }
+
+/** Rows one purge statement deletes at most. */
+const PURGE_BATCH = 1000
 
 /** The follower side of the PostgreSQL store (migration 3). */
 export class PostgresAlerts {
@@ -168,11 +206,21 @@ export class PostgresAlerts {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationResult> {
+  ): Promise<AcceptInvitationOutcome> {
     if (!STORED_UUID.test(invitationId)) return { status: 'not_found' }
-    let result: AcceptInvitationResult = { status: 'not_found' }
+    if (!STORED_UUID.test(subscriberId)) return { status: 'not_found' }
+    let result: AcceptInvitationOutcome = { status: 'not_found' }
     const sql = this.#sql
     await this.#db.transaction(async (client) => {
+      // A contact's account never changes, so it can be read before the locks. The publisher's
+      // lock comes first and the contact's second, the order createContact also takes them.
+      const publisher = await client.query<{ account_key: number }>({
+        ...sql.invitationPublisher,
+        values: [invitationId],
+      })
+      const accountKey = publisher.rows[0]?.account_key
+      if (accountKey === undefined) return
+      await client.query({ ...sql.lockAccount, values: [accountKey] })
       const { rows } = await client.query<ContactRow>({
         ...sql.lockInvitation,
         values: [invitationId],
@@ -183,7 +231,16 @@ export class PostgresAlerts {
       if (row.subscriber_id === subscriberId) result = { status: 'accepted', ...found }
       else if (row.subscriber_id !== null) result = { status: 'taken' }
       else if ((row.invite_expires ?? 0) <= at) result = { status: 'expired' }
-      else {
+      else if (
+        (
+          await client.query({
+            ...sql.followsPublisher,
+            values: [row.account_key, subscriberId, row.contact_id],
+          })
+        ).rows.length > 0
+      ) {
+        result = { status: 'following' }
+      } else {
         await client.query({
           ...sql.accept,
           values: [subscriberId, at, row.account_key, row.contact_id],
@@ -290,9 +347,24 @@ export class PostgresAlerts {
     return rows.map(toAlertEvent)
   }
 
-  async createWebhook(webhook: Webhook): Promise<void> {
+  async createWebhook(webhook: Webhook, maxWebhooks: number): Promise<'created' | 'full'> {
     const { accountKey, id, url, secret, createdAt } = webhook
-    await this.#db.run(this.#sql.insertWebhook, [accountKey, id, url, secret, createdAt])
+    const sql = this.#sql
+    let outcome: 'created' | 'full' = 'full'
+    await this.#db.transaction(async (client) => {
+      await client.query({ ...sql.lockAccount, values: [accountKey] })
+      const { rows } = await client.query<{ n: number }>({
+        ...sql.countWebhooks,
+        values: [accountKey],
+      })
+      if ((rows[0]?.n ?? 0) >= maxWebhooks) return
+      await client.query({
+        ...sql.insertWebhook,
+        values: [accountKey, id, url, secret, createdAt],
+      })
+      outcome = 'created'
+    })
+    return outcome
   }
 
   async listWebhooks(accountKey: number): Promise<Webhook[]> {
@@ -353,5 +425,22 @@ export class PostgresAlerts {
     lastError: string,
   ): Promise<void> {
     await this.#db.run(this.#sql.failed, [id, attempts, at, lastError])
+  }
+
+  purgeAlertEvents(before: number): Promise<number> {
+    return this.#purge(this.#sql.purgeEvents, before)
+  }
+
+  purgeWebhookDeliveries(before: number): Promise<number> {
+    return this.#purge(this.#sql.purgeDeliveries, before)
+  }
+
+  async #purge(statement: PostgresStatement, before: number): Promise<number> {
+    let total = 0
+    for (;;) {
+      const deleted = (await this.#db.run(statement, [before, PURGE_BATCH])).rowCount ?? 0
+      total += deleted
+      if (deleted < PURGE_BATCH) return total
+    }
   }
 }

@@ -203,4 +203,19 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ALTER TABLE contacts ADD COLUMN version integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: 'retention: purge old alert events and finished webhook deliveries',
+    // The purges filter by time across accounts, which no earlier index supports. The pending
+    // deliveries' event index is small (the outbox queue) and keeps an event that a delivery still
+    // refers to from being purged without scanning the outbox per event. Built inside the
+    // migrating transaction (not CONCURRENTLY), so writes to these two tables wait for the build.
+    sql: `
+      CREATE INDEX alert_events_at ON alert_events (at);
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at)
+        WHERE status <> 'pending';
+      CREATE INDEX webhook_deliveries_pending_event ON webhook_deliveries (event_id)
+        WHERE status = 'pending';
+    `,
+  },
 ]

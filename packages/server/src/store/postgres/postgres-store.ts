@@ -11,6 +11,7 @@ import {
 import {
   DuplicateKeyError,
   type Account,
+  type AcceptInvitationOutcome,
   type AccountPatch,
   type AssignResult,
   type Contact,
@@ -48,7 +49,6 @@ import {
 import { PostgresLiveBus } from './postgres-live-bus.js'
 import type { LiveBus } from '../../alerting/live-bus.js'
 import type {
-  AcceptInvitationResult,
   AlertEventRecord,
   AlertTransition,
   DueAlertCheck,
@@ -619,7 +619,7 @@ export class PostgresStore implements Store {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationResult> {
+  ): Promise<AcceptInvitationOutcome> {
     return this.#alerts.acceptInvitation(invitationId, subscriberId, at)
   }
 
@@ -678,8 +678,8 @@ export class PostgresStore implements Store {
     return this.#alerts.listAlertEvents(accountKey, subscriptionId, since, limit)
   }
 
-  createWebhook(webhook: Webhook): Promise<void> {
-    return this.#alerts.createWebhook(webhook)
+  createWebhook(webhook: Webhook, maxWebhooks: number): Promise<'created' | 'full'> {
+    return this.#alerts.createWebhook(webhook, maxWebhooks)
   }
 
   listWebhooks(accountKey: number): Promise<Webhook[]> {
@@ -709,5 +709,13 @@ export class PostgresStore implements Store {
 
   markDeliveryFailed(id: string, attempts: number, at: number, lastError: string): Promise<void> {
     return this.#alerts.markDeliveryFailed(id, attempts, at, lastError)
+  }
+
+  purgeAlertEvents(before: number): Promise<number> {
+    return this.#alerts.purgeAlertEvents(before)
+  }
+
+  purgeWebhookDeliveries(before: number): Promise<number> {
+    return this.#alerts.purgeWebhookDeliveries(before)
   }
 }

@@ -17,6 +17,9 @@ import {
   type DeliveryRow,
 } from '../store-rows.js'
 
+/** Rows one purge statement deletes at most. */
+const PURGE_BATCH = 1000
+
 /** Alert state, alert events, webhooks and the delivery outbox of the SQLite store (migration 3). */
 export class SqliteAlerts {
   readonly #db: Database.Database
@@ -52,8 +55,10 @@ export class SqliteAlerts {
          WHERE account_key = ? AND subscription_id = ? AND at >= ?
          ORDER BY at DESC, event_id DESC LIMIT ?`,
       ),
+      // One statement: SQLite's single writer makes the count and the insert one atomic step.
       insertWebhook: db.prepare(
-        'INSERT INTO webhooks (account_key, webhook_id, url, secret, created_at) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO webhooks (account_key, webhook_id, url, secret, created_at)
+         SELECT ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM webhooks WHERE account_key = ?) < ?`,
       ),
       webhooks: db.prepare<
         [number],
@@ -85,6 +90,18 @@ export class SqliteAlerts {
       failed: db.prepare(
         `UPDATE webhook_deliveries SET status = 'failed', attempts = ?, finished_at = ?, last_error = ?
          WHERE delivery_id = ?`,
+      ),
+      purgeEvents: db.prepare<[number, number]>(
+        `DELETE FROM alert_events WHERE (account_key, subscription_id, at, event_id) IN (
+           SELECT account_key, subscription_id, at, event_id FROM alert_events e
+           WHERE at < ? AND NOT EXISTS (
+             SELECT 1 FROM webhook_deliveries d WHERE d.status = 'pending' AND d.event_id = e.event_id
+           ) LIMIT ?)`,
+      ),
+      purgeDeliveries: db.prepare<[number, number]>(
+        `DELETE FROM webhook_deliveries WHERE delivery_id IN (
+           SELECT delivery_id FROM webhook_deliveries
+           WHERE status <> 'pending' AND finished_at < ? LIMIT ?)`,
       ),
     }
   }
@@ -133,9 +150,12 @@ export class SqliteAlerts {
     )
   }
 
-  createWebhook(webhook: Webhook): void {
+  createWebhook(webhook: Webhook, maxWebhooks: number): 'created' | 'full' {
     const { accountKey, id, url, secret, createdAt } = webhook
-    this.#guard(() => this.#sql.insertWebhook.run(accountKey, id, url, secret, createdAt))
+    const { changes } = this.#guard(() =>
+      this.#sql.insertWebhook.run(accountKey, id, url, secret, createdAt, accountKey, maxWebhooks),
+    )
+    return changes > 0 ? 'created' : 'full'
   }
 
   listWebhooks(accountKey: number): Webhook[] {
@@ -177,5 +197,25 @@ export class SqliteAlerts {
 
   markDeliveryFailed(id: string, attempts: number, at: number, lastError: string): void {
     this.#guard(() => this.#sql.failed.run(attempts, at, lastError, id))
+  }
+
+  purgeAlertEvents(before: number): Promise<number> {
+    return this.#purge(this.#sql.purgeEvents, before)
+  }
+
+  purgeWebhookDeliveries(before: number): Promise<number> {
+    return this.#purge(this.#sql.purgeDeliveries, before)
+  }
+
+  // One short write transaction per batch, yielding to the event loop between batches: the
+  // connection is synchronous, so one huge DELETE would stall every request and hold the write lock.
+  async #purge(statement: Database.Statement<[number, number]>, before: number): Promise<number> {
+    let total = 0
+    for (;;) {
+      const deleted = this.#guard(() => statement.run(before, PURGE_BATCH).changes)
+      total += deleted
+      if (deleted < PURGE_BATCH) return total
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   }
 }

@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3'
-import { DuplicateKeyError, type Contact, type NewContact } from '../store.js'
-import type { AcceptInvitationResult } from '../alert-records.js'
+import {
+  DuplicateKeyError,
+  type AcceptInvitationOutcome,
+  type Contact,
+  type NewContact,
+} from '../store.js'
 import { CONTACT_COLUMNS, contactValues, toContact, type ContactRow } from '../store-rows.js'
 
 /** Maps the unique index on live contact names to {@link DuplicateKeyError}. */
@@ -43,6 +47,12 @@ export class SqliteContacts {
       byInvitation: db.prepare<[string], ContactRow>(
         `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE invitation_id = ? AND deleted_at IS NULL`,
       ),
+      followsPublisher: db
+        .prepare<[number, string, string], number>(
+          `SELECT 1 FROM contacts WHERE account_key = ? AND subscriber_id = ? AND contact_id <> ?
+             AND deleted_at IS NULL LIMIT 1`,
+        )
+        .pluck(),
       accept: db.prepare(
         `UPDATE contacts SET subscriber_id = ?, subscription_modified_at = ?, version = version + 1
          WHERE account_key = ? AND contact_id = ?`,
@@ -114,15 +124,22 @@ export class SqliteContacts {
     }
   }
 
-  acceptInvitation(invitationId: string, subscriberId: string, at: number): AcceptInvitationResult {
+  acceptInvitation(
+    invitationId: string,
+    subscriberId: string,
+    at: number,
+  ): AcceptInvitationOutcome {
     const sql = this.#sql
-    const accept = this.#db.transaction((): AcceptInvitationResult => {
+    const accept = this.#db.transaction((): AcceptInvitationOutcome => {
       const row = sql.byInvitation.get(invitationId)
       if (!row?.subscription_id) return { status: 'not_found' }
       const found = { accountKey: row.account_key, subscriptionId: row.subscription_id }
       if (row.subscriber_id === subscriberId) return { status: 'accepted', ...found }
       if (row.subscriber_id !== null) return { status: 'taken' }
       if ((row.invite_expires ?? 0) <= at) return { status: 'expired' }
+      if (sql.followsPublisher.get(row.account_key, subscriberId, row.contact_id) !== undefined) {
+        return { status: 'following' }
+      }
       sql.accept.run(subscriberId, at, row.account_key, row.contact_id)
       return { status: 'accepted', ...found }
     })

@@ -161,4 +161,18 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: 'retention: purge old alert events and finished webhook deliveries',
+    // The purges filter by time across accounts, which no earlier index supports. The pending
+    // deliveries' event index is small (the outbox queue) and keeps an event that a delivery still
+    // refers to from being purged without scanning the outbox per event.
+    sql: `
+      CREATE INDEX alert_events_at ON alert_events (at);
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at)
+        WHERE status <> 'pending';
+      CREATE INDEX webhook_deliveries_pending_event ON webhook_deliveries (event_id)
+        WHERE status = 'pending';
+    `,
+  },
 ]

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import {
   DuplicateKeyError,
   type Account,
+  type AcceptInvitationOutcome,
   type AccountPatch,
   type AssignResult,
   type Contact,
@@ -27,7 +28,6 @@ import { SqliteReadings } from './sqlite-readings.js'
 import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js'
 import type {
-  AcceptInvitationResult,
   AlertEventRecord,
   AlertTransition,
   DueAlertCheck,
@@ -476,7 +476,7 @@ export class SqliteStore implements Store {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationResult> {
+  ): Promise<AcceptInvitationOutcome> {
     return this.#contacts.acceptInvitation(invitationId, subscriberId, at)
   }
 
@@ -528,8 +528,8 @@ export class SqliteStore implements Store {
     return this.#alerts.listAlertEvents(accountKey, subscriptionId, since, limit)
   }
 
-  async createWebhook(webhook: Webhook): Promise<void> {
-    this.#alerts.createWebhook(webhook)
+  async createWebhook(webhook: Webhook, maxWebhooks: number): Promise<'created' | 'full'> {
+    return this.#alerts.createWebhook(webhook, maxWebhooks)
   }
 
   async listWebhooks(accountKey: number): Promise<Webhook[]> {
@@ -568,5 +568,13 @@ export class SqliteStore implements Store {
     lastError: string,
   ): Promise<void> {
     this.#alerts.markDeliveryFailed(id, attempts, at, lastError)
+  }
+
+  async purgeAlertEvents(before: number): Promise<number> {
+    return this.#alerts.purgeAlertEvents(before)
+  }
+
+  async purgeWebhookDeliveries(before: number): Promise<number> {
+    return this.#alerts.purgeWebhookDeliveries(before)
   }
 }
