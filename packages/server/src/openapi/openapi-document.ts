@@ -106,6 +106,10 @@ function operationObject(operation: Operation, method: Operation['methods'][numb
   }
   if (operation.body)
     responses['413'] = faultResponse('The body exceeds the size limit.', ['PayloadTooLarge'])
+  responses['503'] = faultResponse(
+    'The service cannot answer now: the database cannot be reached, the server is shutting down, or (publisher changes to a contact) the contact kept changing during the request. Send the same request again after `Retry-After` seconds.',
+    ['ServiceUnavailable'],
+  )
   const body = requestBody(operation)
   return {
     operationId: operationId(operation, method),

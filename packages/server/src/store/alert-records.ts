@@ -58,4 +58,4 @@ export interface DueAlertCheck {
 /** Outcome of {@link Store.acceptInvitation}. */
 export type AcceptInvitationResult =
   | { readonly status: 'accepted'; readonly accountKey: number; readonly subscriptionId: string }
-  | { readonly status: 'not_found' | 'expired' | 'taken' }
+  | { readonly status: 'not_found' | 'expired' | 'taken' | 'following' }

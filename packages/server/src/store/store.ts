@@ -184,9 +184,6 @@ import type {
   WebhookDelivery,
 } from './alert-records.js'
 
-/** Outcome of {@link Store.acceptInvitation}. */
-export type AcceptInvitationOutcome = AcceptInvitationResult | { readonly status: 'following' }
-
 /** The storage contract. All times are epoch milliseconds on the caller's clock. */
 export interface Store {
   /** Creates or upgrades the schema. Safe to call on every start. */
@@ -319,7 +316,7 @@ export interface Store {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationOutcome>
+  ): Promise<AcceptInvitationResult>
   /** Every contact whose subscription the follower accepted, deleted ones included, oldest first. */
   listFollowerSubscriptions(subscriberId: string): Promise<Contact[]>
   /** The contact holding the follower's subscription with this id, deleted or not. */

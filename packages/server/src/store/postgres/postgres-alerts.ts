@@ -1,12 +1,13 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg'
 import type {
+  AcceptInvitationResult,
   AlertEventRecord,
   AlertTransition,
   DueAlertCheck,
   Webhook,
   WebhookDelivery,
 } from '../alert-records.js'
-import type { AcceptInvitationOutcome, Contact } from '../store.js'
+import type { Contact } from '../store.js'
 import {
   ALERT_EVENT_COLUMNS,
   CONTACT_COLUMNS,
@@ -206,10 +207,10 @@ export class PostgresAlerts {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationOutcome> {
+  ): Promise<AcceptInvitationResult> {
     if (!STORED_UUID.test(invitationId)) return { status: 'not_found' }
     if (!STORED_UUID.test(subscriberId)) return { status: 'not_found' }
-    let result: AcceptInvitationOutcome = { status: 'not_found' }
+    let result: AcceptInvitationResult = { status: 'not_found' }
     const sql = this.#sql
     await this.#db.transaction(async (client) => {
       // A contact's account never changes, so it can be read before the locks. The publisher's

@@ -11,7 +11,6 @@ import {
 import {
   DuplicateKeyError,
   type Account,
-  type AcceptInvitationOutcome,
   type AccountPatch,
   type AssignResult,
   type Contact,
@@ -49,6 +48,7 @@ import {
 import { PostgresLiveBus } from './postgres-live-bus.js'
 import type { LiveBus } from '../../alerting/live-bus.js'
 import type {
+  AcceptInvitationResult,
   AlertEventRecord,
   AlertTransition,
   DueAlertCheck,
@@ -619,7 +619,7 @@ export class PostgresStore implements Store {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationOutcome> {
+  ): Promise<AcceptInvitationResult> {
     return this.#alerts.acceptInvitation(invitationId, subscriberId, at)
   }
 

@@ -1,10 +1,6 @@
 import type Database from 'better-sqlite3'
-import {
-  DuplicateKeyError,
-  type AcceptInvitationOutcome,
-  type Contact,
-  type NewContact,
-} from '../store.js'
+import { DuplicateKeyError, type Contact, type NewContact } from '../store.js'
+import type { AcceptInvitationResult } from '../alert-records.js'
 import { CONTACT_COLUMNS, contactValues, toContact, type ContactRow } from '../store-rows.js'
 
 /** Maps the unique index on live contact names to {@link DuplicateKeyError}. */
@@ -124,13 +120,9 @@ export class SqliteContacts {
     }
   }
 
-  acceptInvitation(
-    invitationId: string,
-    subscriberId: string,
-    at: number,
-  ): AcceptInvitationOutcome {
+  acceptInvitation(invitationId: string, subscriberId: string, at: number): AcceptInvitationResult {
     const sql = this.#sql
-    const accept = this.#db.transaction((): AcceptInvitationOutcome => {
+    const accept = this.#db.transaction((): AcceptInvitationResult => {
       const row = sql.byInvitation.get(invitationId)
       if (!row?.subscription_id) return { status: 'not_found' }
       const found = { accountKey: row.account_key, subscriptionId: row.subscription_id }

@@ -4,7 +4,6 @@ import Database from 'better-sqlite3'
 import {
   DuplicateKeyError,
   type Account,
-  type AcceptInvitationOutcome,
   type AccountPatch,
   type AssignResult,
   type Contact,
@@ -28,6 +27,7 @@ import { SqliteReadings } from './sqlite-readings.js'
 import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js'
 import type {
+  AcceptInvitationResult,
   AlertEventRecord,
   AlertTransition,
   DueAlertCheck,
@@ -476,7 +476,7 @@ export class SqliteStore implements Store {
     invitationId: string,
     subscriberId: string,
     at: number,
-  ): Promise<AcceptInvitationOutcome> {
+  ): Promise<AcceptInvitationResult> {
     return this.#contacts.acceptInvitation(invitationId, subscriberId, at)
   }
 
