@@ -1,5 +1,5 @@
 import type { AlertEventRecord, WebhookDelivery } from './alert-records.js'
-import type { Account, Contact, Monitoring, Reading } from './store.js'
+import type { Account, Contact, Monitoring, Reading, Session } from './store.js'
 
 /** An `accounts` row as both engines return it (column names are shared by their schemas). */
 export interface AccountRow {
@@ -12,6 +12,26 @@ export interface AccountRow {
   display_name: string
   password_hash: string
   created_at: number
+}
+
+/** A session's columns (`sessions` joined with its account) as both engines return them. */
+export interface SessionRow {
+  account_key: number
+  account_id: string
+  kind: Account['kind']
+  created_at: number
+  expires_at: number
+}
+
+export function toSession(id: string, row: SessionRow): Session {
+  return {
+    id,
+    accountKey: row.account_key,
+    accountId: row.account_id,
+    kind: row.kind,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  }
 }
 
 /** A `readings` row as both engines return it. */

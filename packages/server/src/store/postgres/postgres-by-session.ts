@@ -1,6 +1,6 @@
 import type { QueryResult, QueryResultRow } from 'pg'
-import type { Account, Reading, Session, SessionMonitoring, SessionReadings } from '../store.js'
-import { toMonitoring, type MonitoringRow } from '../store-rows.js'
+import type { Account, Reading, SessionMonitoring, SessionReadings } from '../store.js'
+import { toMonitoring, toSession, type MonitoringRow, type SessionRow } from '../store-rows.js'
 import type { PostgresStatement } from './postgres-statements.js'
 
 /** One row: part 0 is the session (reading columns null), part 1 one reading (session columns null). */
@@ -24,12 +24,7 @@ export type PostgresRun = <R extends QueryResultRow>(
 ) => Promise<QueryResult<R>>
 
 /** A row of {@link latestOneStatement}: the session, and its newest reading or nulls. */
-interface SessionWithReadingRow {
-  account_key: number
-  account_id: string
-  kind: Account['kind']
-  created_at: number
-  expires_at: number
+interface SessionWithReadingRow extends SessionRow {
   system_time: number | null
   offset_minutes: number | null
   value: number | null
@@ -140,23 +135,6 @@ export async function readLatestBySession(
   }
 }
 
-function toSession(
-  id: string,
-  row: Pick<
-    SessionWithReadingRow,
-    'account_key' | 'account_id' | 'kind' | 'created_at' | 'expires_at'
-  >,
-): Session {
-  return {
-    id,
-    accountKey: row.account_key,
-    accountId: row.account_id,
-    kind: row.kind,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  }
-}
-
 /**
 The session with its account's monitoring flag and receiver: every upload's first step, one round
 trip instead of two. Sessions carry no foreign key to accounts here, hence the outer joins.
@@ -172,12 +150,7 @@ export function sessionMonitoringStatement(prefix: string): PostgresStatement {
   return { name: 'glucoshare_read_monitoring_by_session', text: text.replace(/\s+/g, ' ').trim() }
 }
 
-interface SessionMonitoringRow extends MonitoringRow {
-  account_key: number
-  account_id: string
-  kind: Account['kind']
-  created_at: number
-  expires_at: number
+interface SessionMonitoringRow extends MonitoringRow, SessionRow {
   monitoring_active: boolean | null
 }
 

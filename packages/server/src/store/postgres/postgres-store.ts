@@ -31,9 +31,11 @@ import {
   toContact,
   toMonitoring,
   toReading,
+  toSession,
   type AccountRow,
   type ContactRow,
   type ReadingRow,
+  type SessionRow,
 } from '../store-rows.js'
 import { postgresContactStatements } from './postgres-contact-statements.js'
 import { PostgresAlerts } from './postgres-alerts.js'
@@ -409,23 +411,8 @@ export class PostgresStore implements Store {
   async findSession(id: string): Promise<Session | undefined> {
     this.#ensureReady()
     if (!STORED_UUID.test(id)) return undefined
-    const { rows } = await this.#run<{
-      account_key: number
-      account_id: string
-      kind: Account['kind']
-      created_at: number
-      expires_at: number
-    }>(this.#statements.findSession, [id])
-    const row = rows[0]
-    if (!row) return undefined
-    return {
-      id,
-      accountKey: row.account_key,
-      accountId: row.account_id,
-      kind: row.kind,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    }
+    const { rows } = await this.#run<SessionRow>(this.#statements.findSession, [id])
+    return rows[0] && toSession(id, rows[0])
   }
 
   async endSession(id: string, at: number): Promise<void> {

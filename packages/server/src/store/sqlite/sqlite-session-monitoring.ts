@@ -1,13 +1,8 @@
 import type Database from 'better-sqlite3'
-import type { Account, SessionMonitoring } from '../store.js'
-import { toMonitoring, type MonitoringRow } from '../store-rows.js'
+import type { SessionMonitoring } from '../store.js'
+import { toMonitoring, toSession, type MonitoringRow, type SessionRow } from '../store-rows.js'
 
-interface SessionMonitoringRow extends MonitoringRow {
-  account_key: number
-  account_id: string
-  kind: Account['kind']
-  created_at: number
-  expires_at: number
+interface SessionMonitoringRow extends MonitoringRow, SessionRow {
   monitoring_active: number
 }
 
@@ -29,14 +24,7 @@ export function prepareSessionMonitoring(
     const row = statement.get(sessionId)
     if (!row) return undefined
     return {
-      session: {
-        id: sessionId,
-        accountKey: row.account_key,
-        accountId: row.account_id,
-        kind: row.kind,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-      },
+      session: toSession(sessionId, row),
       monitoring: toMonitoring(row.monitoring_active === 1, row),
     }
   }

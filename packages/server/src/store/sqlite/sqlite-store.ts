@@ -18,7 +18,13 @@ import {
   type Store,
   StoreUnavailableError,
 } from '../store.js'
-import { toAccount, toMonitoring, type AccountRow } from '../store-rows.js'
+import {
+  toAccount,
+  toMonitoring,
+  toSession,
+  type AccountRow,
+  type SessionRow,
+} from '../store-rows.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 import { SqliteContacts } from './sqlite-contacts.js'
@@ -176,16 +182,7 @@ export class SqliteStore implements Store {
       insertSession: db.prepare(
         'INSERT INTO sessions (session_id, account_key, created_at, expires_at) VALUES (?, ?, ?, ?)',
       ),
-      findSession: db.prepare<
-        [string],
-        {
-          account_key: number
-          account_id: string
-          kind: Account['kind']
-          created_at: number
-          expires_at: number
-        }
-      >(
+      findSession: db.prepare<[string], SessionRow>(
         `SELECT s.account_key, a.account_id, a.kind, s.created_at, s.expires_at
          FROM sessions s JOIN accounts a ON a.account_key = s.account_key WHERE s.session_id = ?`,
       ),
@@ -356,15 +353,7 @@ export class SqliteStore implements Store {
 
   async findSession(id: string): Promise<Session | undefined> {
     const row = guard(() => this.#sql.findSession.get(id))
-    if (!row) return undefined
-    return {
-      id,
-      accountKey: row.account_key,
-      accountId: row.account_id,
-      kind: row.kind,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    }
+    return row && toSession(id, row)
   }
 
   async endSession(id: string, at: number): Promise<void> {
