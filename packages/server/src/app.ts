@@ -152,7 +152,6 @@ export async function createApp(options: AppOptions): Promise<App> {
           get log() {
             return app.log
           },
-          bodyLimitBytes: services.config.bodyLimitBytes,
           isClosing: () => closing,
           nextRequestId,
         },

@@ -200,7 +200,6 @@ describe('the Share request listener while the server closes', () => {
           invitations: undefined,
         },
         log: server.app.log,
-        bodyLimitBytes: 1024,
         isClosing: () => true,
         nextRequestId: () => 'req-0',
       },

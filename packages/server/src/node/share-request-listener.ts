@@ -18,7 +18,6 @@ export interface ShareListenerOptions {
   readonly router: ShareRouter
   readonly services: Services
   readonly log: FastifyBaseLogger
-  readonly bodyLimitBytes: number
   /** True once the server is closing: new requests answer 503. */
   readonly isClosing: () => boolean
   /** The id a request's log lines carry, from the same sequence as fastify's. */
@@ -36,7 +35,8 @@ export function shareRequestListener(
   options: ShareListenerOptions,
   fallback: RequestListener,
 ): RequestListener {
-  const { router, bodyLimitBytes } = options
+  const { router } = options
+  const { bodyLimitBytes } = options.services.config
   return (request, response) => {
     const compiled = router.match(request.method, request.url)
     if (!compiled) {
@@ -94,7 +94,7 @@ function readBody(exchange: Exchange): void {
   request.on('data', (chunk: Buffer) => {
     if (over) return
     size += chunk.length
-    if (size > options.bodyLimitBytes) {
+    if (size > options.services.config.bodyLimitBytes) {
       over = true
       chunks.length = 0
       tooLarge(exchange)
