@@ -17,14 +17,12 @@ function number(value: string | undefined, name: string): number | undefined {
 
 /** Server tuning from the environment; unset variables keep the defaults. */
 function configFromEnv(legacy: boolean): ServerConfig {
-  const minutes = (name: string) => {
+  const duration = (name: string, unitMs: number) => {
     const value = number(env[name], name)
-    return value === undefined ? undefined : value * 60_000
+    return value === undefined ? undefined : value * unitMs
   }
-  const days = (name: string) => {
-    const value = number(env[name], name)
-    return value === undefined ? undefined : value * 24 * 60 * 60_000
-  }
+  const minutes = (name: string) => duration(name, 60_000)
+  const days = (name: string) => duration(name, 24 * 60 * 60_000)
   const config: Record<string, unknown> = {
     legacyWireFormat: legacy,
     sessionTtlMs: minutes('GLUCOSHARE_SESSION_TTL_MINUTES'),
