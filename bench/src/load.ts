@@ -1,5 +1,4 @@
-import autocannon from 'autocannon'
-import { percentile } from './stats.js'
+import type { LoadGenerator } from './load-generator.js'
 import type { LoadPlan } from './scenarios.js'
 import {
   machineCpuSeconds,
@@ -28,11 +27,11 @@ export interface LoadResult {
   readonly ok: number
   /** Non-2xx responses plus connection errors and timeouts: must be 0 for a valid run. */
   readonly failed: number
-  /** Status codes other than 2xx, with their counts. */
+  /** What failed, by status code or error kind, with counts. */
   readonly statuses: Record<string, number>
   /** Server process CPU, in cores (1 = one core fully busy). */
   readonly serverCpu: number
-  /** This (load generator) process's CPU, in cores. */
+  /** The load generator's CPU, in cores. */
   readonly loadCpu: number
   /** The server's PostgreSQL backends, in cores. */
   readonly postgresCpu: number
@@ -47,61 +46,34 @@ export interface LoadResult {
   readonly memory: MemorySample
 }
 
-const HEADERS = { 'content-type': 'application/json' }
-
-/** Runs a load against `url` with autocannon and measures the server process `pid`. */
+/** Runs a load against `url` with `generator` and measures the server process `pid`. */
 export async function runLoad(
+  generator: LoadGenerator,
   url: string,
   pid: number,
   plan: LoadPlan,
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const latencies: number[] = []
-  const statuses: Record<string, number> = {}
   const stopMemory = watchMemory(pid)
   const serverBefore = processCpuSeconds(pid)
-  const loadBefore = process.cpuUsage()
   const machineBefore = machineCpuSeconds()
   const database = options.postgresDatabase
   const postgresBefore = database ? postgresBackends(database) : new Map<number, number>()
-  const instance = autocannon({
-    url,
-    connections: options.connections,
-    duration: options.seconds,
-    timeout: 10,
-    method: 'POST',
-    headers: HEADERS,
-    ...(plan.kind === 'fixed'
-      ? {
-          setupClient: (client) =>
-            client.setRequests(
-              plan.connectionRequests().map((r) => ({ method: 'POST', headers: HEADERS, ...r })),
-            ),
-        }
-      : { requests: [{ setupRequest: (request) => ({ ...request, ...plan.next() }) }] }),
-  })
-  // autocannon's own histogram keeps whole milliseconds; record the exact times instead.
-  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-    if (status >= 200 && status < 300) latencies.push(ms)
-    else statuses[status] = (statuses[status] ?? 0) + 1
-  })
-  const result = await instance
+  const run = await generator.run(url, plan, options.connections, options.seconds)
   const memory = stopMemory()
-  const loadUsage = process.cpuUsage(loadBefore)
   const machineAfter = machineCpuSeconds()
-  const wall = result.duration
+  const wall = run.seconds
   const postgresCpu = database ? postgresCpuSince(database, postgresBefore) / wall : 0
-  latencies.sort((a, b) => a - b)
   const serverCpu = (processCpuSeconds(pid) - serverBefore) / wall
-  const loadCpu = (loadUsage.user + loadUsage.system) / 1e6 / wall
+  const loadCpu = run.cpuSeconds / wall
   const machineCpu = (machineAfter.busy - machineBefore.busy) / wall
   return {
-    rps: latencies.length / wall,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    ok: latencies.length,
-    failed: result.non2xx + result.errors,
-    statuses,
+    rps: run.ok / wall,
+    p50: run.p50,
+    p99: run.p99,
+    ok: run.ok,
+    failed: run.failed,
+    statuses: run.statuses,
     serverCpu,
     loadCpu,
     postgresCpu,

@@ -1,6 +1,6 @@
 import { DEXCOM_SERVICES_PATH } from '@glucoshare/sdk'
 import type { DatasetInfo } from './dataset.js'
-import { uploadRequests, type UploadTimeline } from './scenarios.js'
+import { Uploads, type UploadTimeline } from './scenarios.js'
 
 const HEADERS = { 'content-type': 'application/json' }
 
@@ -31,9 +31,7 @@ export async function preflight(
       )
     }
   }
-  const plan = uploadRequests(info.accounts, 1, timeline)
-  if (plan.kind !== 'dynamic') throw new Error('uploads are made per request')
-  const upload = plan.next()
+  const upload = new Uploads(info.accounts, 1, timeline).next()
   const response = await fetch(`${url}${upload.path}`, {
     method: 'POST',
     headers: HEADERS,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 
 // Linux reports process CPU time in clock ticks; 100 per second on every common configuration.
-const TICKS_PER_SECOND = 100
+export const TICKS_PER_SECOND = 100
 
 /** Memory of a process, MiB, from /proc/<pid>/status. */
 export interface MemorySample {

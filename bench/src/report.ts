@@ -19,6 +19,8 @@ export interface BenchReport {
     readonly connections: number
     readonly pinned: boolean
     readonly logLevel: string
+    /** wrk or autocannon; reports written before wrk was added have none (autocannon). */
+    readonly loadGenerator?: string
     /** The other server build compared (its measurements end in `~baseline`). */
     readonly baseline?: string
   }
@@ -74,7 +76,7 @@ export function renderReport(report: BenchReport): string {
     `${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Linux ${machine.kernel}; ` +
       `node ${machine.node}, SQLite ${machine.sqlite}, PostgreSQL ${machine.postgres}.`,
     `${options.rounds} rounds × ${options.seconds} s measured after ${options.warmup} s warm-up, ` +
-      `${options.connections} connections, autocannon; ` +
+      `${options.connections} connections, ${options.loadGenerator ?? 'autocannon'}; ` +
       (options.baseline ? `baseline build ${options.baseline}; ` : '') +
       (options.pinned ? 'servers pinned to CPU 0, load generator to CPU 1; ' : 'not pinned; ') +
       `server log level ${options.logLevel}. Figures: median (min–max) over rounds.`,

@@ -1,12 +1,13 @@
 /**
 `npm run bench`: the ceiling (bare node:http) and glucoshare on SQLite and PostgreSQL, at 10
-million and at 10,000 readings, under the same autocannon load, interleaved round by round.
+million and at 10,000 readings, under the same load (wrk, or autocannon where wrk is missing),
+interleaved round by round.
 Prints a markdown report and writes every figure to bench/data/results-<time>.json.
 Missing databases are generated first (see generate.ts). Options: see BENCHMARKS.md.
 @module
 */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -20,18 +21,17 @@ import {
   recreatePgDatabase,
   type StoreName,
 } from './generate.js'
+import { autocannonLoad } from './autocannon-load.js'
 import { runLoad, type LoadResult } from './load.js'
+import type { LoadGenerator } from './load-generator.js'
 import { machineDescription } from './machine.js'
+import { freePort } from './free-port.js'
 import { preflight } from './preflight.js'
 import { machineLoad } from './process-sampler.js'
+import { takeRunLock } from './run-lock.js'
 import { renderReport, type BenchReport, type MeasurementReport } from './report.js'
-import {
-  UploadTimeline,
-  fixedRequests,
-  readRequests,
-  uploadRequests,
-  type LoadPlan,
-} from './scenarios.js'
+import { UploadTimeline, Uploads, fixedRequests, readRequests, type LoadPlan } from './scenarios.js'
+import { hasWrk, wrkLoad } from './wrk-load.js'
 
 const { values: options } = parseArgs({
   options: {
@@ -44,6 +44,7 @@ const { values: options } = parseArgs({
     'quiet-wait': { type: 'string', default: '60' },
     'no-pin': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
+    'load-generator': { type: 'string' },
   },
 })
 const rounds = Number(options.rounds)
@@ -54,6 +55,7 @@ const quietWaitMs = Number(options['quiet-wait']) * 1000
 const only = options.only?.split(',')
 const baseline = options.baseline && resolve(options.baseline, 'index.js')
 const pin = !options['no-pin'] && availableParallelism() >= 2 && hasTaskset()
+const generator = chooseGenerator(options['load-generator'])
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`)
@@ -66,6 +68,19 @@ function hasTaskset(): boolean {
   } catch {
     return false
   }
+}
+
+// wrk (C) answers the ceiling's question, how fast a bare server is; autocannon (JavaScript) is
+// slower than the bare server, so with it the ceiling is autocannon's own limit (BENCHMARKS.md).
+function chooseGenerator(name: string | undefined): LoadGenerator {
+  if (name === 'autocannon') return autocannonLoad
+  if (name === 'wrk' || (name === undefined && hasWrk())) {
+    if (!hasWrk()) throw new Error('wrk is not installed (Debian: apt-get install wrk)')
+    return wrkLoad
+  }
+  if (name !== undefined) throw new Error(`unknown load generator ${name}: wrk or autocannon`)
+  log('wrk is not installed (Debian: apt-get install wrk): measuring with autocannon instead')
+  return autocannonLoad
 }
 
 /** One thing measured each round. */
@@ -103,8 +118,11 @@ async function measure(m: Measurement): Promise<LoadResult> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     await waitForQuiet()
     const load = { connections, postgresDatabase: m.database }
-    await runLoad(m.server.url, m.server.pid, m.plan, { ...load, seconds: warmup })
-    const result = await runLoad(m.server.url, m.server.pid, m.plan, { ...load, seconds })
+    await runLoad(generator, m.server.url, m.server.pid, m.plan, { ...load, seconds: warmup })
+    const result = await runLoad(generator, m.server.url, m.server.pid, m.plan, {
+      ...load,
+      seconds,
+    })
     if (!best || result.foreignCpu < best.foreignCpu) best = result
     if (result.foreignCpu <= FOREIGN_CORES) break
     log(`${m.id}: other processes used ${result.foreignCpu.toFixed(2)} cores`)
@@ -149,11 +167,12 @@ async function stopServers(): Promise<void> {
 /** Starts the servers the selected measurements need, and lists the measurements. */
 async function prepare(): Promise<Measurement[]> {
   const cpu = pin ? 0 : undefined
+  const barePort = await freePort()
   const bare = await startServer({
     name: 'ceiling',
     script: 'bare-server.js',
-    args: ['18080'],
-    port: 18080,
+    args: [String(barePort)],
+    port: barePort,
     readyPath: '/',
     cpu,
   })
@@ -161,7 +180,6 @@ async function prepare(): Promise<Measurement[]> {
   const measurements: Measurement[] = [
     { id: 'ceiling', server: bare, plan: fixedRequests(), database: undefined },
   ]
-  let port = 18081
   for (const size of ['full', 'small'] as const) {
     for (const store of ['sqlite', 'postgres'] as const) {
       const name = `${store}-${size}`
@@ -171,6 +189,7 @@ async function prepare(): Promise<Measurement[]> {
       const location = await runCopy(store, size, info)
       const timeline = new UploadTimeline(info.now, info.accounts.length)
       for (const variant of baseline ? ['', '~baseline'] : ['']) {
+        const port = await freePort()
         const server = await startServer({
           name: `${name}${variant}`,
           script: 'glucoshare-server.js',
@@ -183,7 +202,6 @@ async function prepare(): Promise<Measurement[]> {
           cpu,
           ...(variant && baseline ? { env: { GLUCOSHARE_BENCH_SERVER: baseline } } : {}),
         })
-        port += 1
         servers.push(server)
         await preflight(server.url, info, timeline)
         const database = store === 'postgres' ? pgDatabaseName(size, '_run') : undefined
@@ -193,8 +211,8 @@ async function prepare(): Promise<Measurement[]> {
         add('read288', readRequests(info.accounts, 288))
         // Uploads only at full size: the 10,000-reading databases compare read latency.
         if (size === 'full') {
-          add('write1', uploadRequests(info.accounts, 1, timeline))
-          add('write288', uploadRequests(info.accounts, 288, timeline))
+          add('write1', { kind: 'upload', uploads: new Uploads(info.accounts, 1, timeline) })
+          add('write288', { kind: 'upload', uploads: new Uploads(info.accounts, 288, timeline) })
         }
       }
     }
@@ -203,6 +221,9 @@ async function prepare(): Promise<Measurement[]> {
 }
 
 async function main(): Promise<void> {
+  mkdirSync(DATA_DIR, { recursive: true })
+  const releaseLock = takeRunLock(`${DATA_DIR}run.lock`)
+  process.once('exit', releaseLock)
   const machine = await machineDescription()
   if (pin) execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' })
   const stop = () => {
@@ -240,6 +261,7 @@ async function main(): Promise<void> {
         connections,
         pinned: pin,
         logLevel: options['log-level'],
+        loadGenerator: generator.name,
         ...(baseline ? { baseline } : {}),
       },
       measurements: [...results].map(([id, runs]): MeasurementReport => ({ id, runs })),

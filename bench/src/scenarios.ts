@@ -9,12 +9,12 @@ export interface LoadRequest {
 
 /**
 What a load sends. `fixed`: each connection cycles through its own list of prebuilt requests
-(autocannon encodes them once). `dynamic`: every request is made when sent (uploads need new
-readings each time), which costs the load generator more.
+(the load generator encodes them once). `upload`: every request carries new readings, made when
+sent (by {@link Uploads.next}, or by the wrk script from {@link Uploads.schedule}).
 */
 export type LoadPlan =
   | { readonly kind: 'fixed'; readonly connectionRequests: () => LoadRequest[] }
-  | { readonly kind: 'dynamic'; readonly next: () => LoadRequest }
+  | { readonly kind: 'upload'; readonly uploads: Uploads }
 
 // Prebuilt requests per connection: 50 connections × 500 reach nearly every one of 10,000 accounts.
 const REQUESTS_PER_CONNECTION = 500
@@ -74,30 +74,84 @@ export class UploadTimeline {
     this.#used[index] = first + count
     return Array.from({ length: count }, (_, i) => this.#base + (first + i) * UPLOAD_SPACING_MS)
   }
+
+  /** The system time of account `index`'s next reading. */
+  peek(index: number): number {
+    return this.#base + this.#used[index]! * UPLOAD_SPACING_MS
+  }
+}
+
+/** One account's next uploads, for a load generator that makes the bodies itself. */
+export interface ScheduledAccount {
+  readonly path: string
+  readonly serialNumber: string
+  /** System time of the account's next new reading. */
+  readonly firstTime: number
+}
+
+/** Uploads in the order they are sent from now on, and how their readings are spaced. */
+export interface UploadSchedule {
+  readonly accounts: readonly ScheduledAccount[]
+  /** Readings per upload. */
+  readonly count: number
+  readonly spacingMs: number
 }
 
 /**
 PostReceiverEgvRecords of `count` new readings, as xDrip+ sends them (`/Date(ms)/`, DT = ST,
 integer trend), cycling through the accounts so that no two requests in flight share one.
 */
-export function uploadRequests(
-  accounts: readonly DatasetAccount[],
-  count: number,
-  timeline: UploadTimeline,
-): LoadPlan {
-  const paths = accounts.map((a) => `${UPLOAD_PATH}?sessionId=${a.sessionId}`)
-  let next = 0
-  const make = (): LoadRequest => {
-    const index = next
-    next = (next + 1) % accounts.length
-    const egvs = timeline.take(index, count).map((t) => {
+export class Uploads {
+  readonly #accounts: readonly DatasetAccount[]
+  readonly #paths: readonly string[]
+  readonly #timeline: UploadTimeline
+  readonly count: number
+  #next = 0
+
+  constructor(accounts: readonly DatasetAccount[], count: number, timeline: UploadTimeline) {
+    this.#accounts = accounts
+    this.#paths = accounts.map((a) => `${UPLOAD_PATH}?sessionId=${a.sessionId}`)
+    this.count = count
+    this.#timeline = timeline
+  }
+
+  /** The next upload's request. */
+  next(): LoadRequest {
+    const index = this.#next
+    this.#next = (index + 1) % this.#accounts.length
+    const egvs = this.#timeline.take(index, this.count).map((t) => {
       const date = `/Date(${t})/`
-      return `{"Trend":4,"ST":"${date}","DT":"${date}","Value":${100 + (Math.floor(t / 100) % 80)}}`
+      return `{"Trend":4,"ST":"${date}","DT":"${date}","Value":${uploadedValue(t)}}`
     })
     return {
-      path: paths[index]!,
-      body: `{"Egvs":[${egvs.join(',')}],"SN":"${accounts[index]!.serialNumber}","TA":-5}`,
+      path: this.#paths[index]!,
+      body: `{"Egvs":[${egvs.join(',')}],"SN":"${this.#accounts[index]!.serialNumber}","TA":-5}`,
     }
   }
-  return { kind: 'dynamic', next: make }
+
+  /** What {@link next} would send, for a generator that makes the same bodies itself. */
+  schedule(): UploadSchedule {
+    const n = this.#accounts.length
+    const accounts = Array.from({ length: n }, (_, k) => {
+      const index = (this.#next + k) % n
+      return {
+        path: this.#paths[index]!,
+        serialNumber: this.#accounts[index]!.serialNumber,
+        firstTime: this.#timeline.peek(index),
+      }
+    })
+    return { accounts, count: this.count, spacingMs: UPLOAD_SPACING_MS }
+  }
+
+  /** Records that a generator sent `made` uploads of {@link schedule}. */
+  advance(made: number): void {
+    for (let k = 0; k < made; k++)
+      this.#timeline.take((this.#next + k) % this.#accounts.length, this.count)
+    this.#next = (this.#next + made) % this.#accounts.length
+  }
+}
+
+/** A reading's value, varied by time so that uploads are not all alike. */
+export function uploadedValue(time: number): number {
+  return 100 + (Math.floor(time / 100) % 80)
 }
