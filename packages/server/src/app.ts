@@ -18,6 +18,7 @@ import { shareRequestListener } from './node/share-request-listener.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
 import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
+import { drainOnClose } from './node/drain-on-close.js'
 import { RequestLog } from './request-log.js'
 import { AlertService } from './alerting/alert-service.js'
 import { LocalLiveBus, type LiveBus } from './alerting/live-bus.js'
@@ -245,9 +246,13 @@ function loggerOptions(logger: AppOptions['logger']): NonNullable<FastifyServerO
   }
 }
 
-/** An HTTP or HTTPS server with fastify's timeouts, which `serverFactory` leaves to us. */
+/**
+An HTTP or HTTPS server with fastify's timeouts, which `serverFactory` leaves to us, whose close
+ends every connection once the requests in flight are answered.
+*/
 function createNodeServer(tls: AppOptions['tls'], listener: RequestListener): Server {
-  const server = tls ? createHttpsServer(tls, listener) : createServer(listener)
+  const server = tls ? createHttpsServer(tls) : createServer()
+  server.on('request', drainOnClose(server, listener))
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   return server
 }

@@ -5,6 +5,7 @@ import { requireSession } from '../auth/sessions.js'
 import { bodyFieldsOf, parseQuery } from '../share/request-input.js'
 import { sessionIdOf } from '../share/run-operation.js'
 import { invalidArgument } from '../share/share-fault.js'
+import { shuttingDown } from '../node/share-request-listener.js'
 import type { FollowerStreams } from './follower-streams.js'
 
 /** The path of the follower's live stream (a glucoshare extension). */
@@ -36,8 +37,10 @@ export function registerFollowerStream(
   streams: FollowerStreams,
 ): void {
   const open = new Set<() => void>()
+  let closing = false
   // Open streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => {
+    closing = true
     for (const end of [...open]) end()
   })
   app.get(FOLLOWER_STREAM_PATH, async (request, reply) => {
@@ -52,6 +55,9 @@ export function registerFollowerStream(
       sessionIdOf(input),
       'follower',
     )
+    // A stream whose session was still being read when the others were ended would hold close
+    // open for as long as its session lasts.
+    if (closing) throw shuttingDown()
     if (streams.countOf(session.accountId) >= MAX_STREAMS_PER_FOLLOWER) {
       throw invalidArgument(
         `At most ${MAX_STREAMS_PER_FOLLOWER} streams may be open at once for one follower; close one first.`,

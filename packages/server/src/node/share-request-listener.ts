@@ -54,7 +54,7 @@ export function shareRequestListener(
     if (options.isClosing()) {
       // As fastify's return503OnClosing, but in Share's envelope.
       response.shouldKeepAlive = false
-      finish(exchange, faultAnswer(unavailable(), options.services.clock.now()))
+      finish(exchange, faultAnswer(shuttingDown(), options.services.clock.now()))
       return
     }
     if (request.method === 'GET' || !hasBody(request)) {
@@ -171,6 +171,7 @@ function logsInfo(log: FastifyBaseLogger): boolean {
   return isLevelEnabled ? isLevelEnabled.call(log, 'info') : false
 }
 
-function unavailable(): ShareFault {
+/** The fault a request that arrives while the server closes answers. */
+export function shuttingDown(): ShareFault {
   return new ShareFault('ServiceUnavailable', 'The server is shutting down.', 503)
 }
