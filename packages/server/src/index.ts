@@ -20,7 +20,7 @@ export type {
   Reading,
   Session,
   SessionMonitoring,
-  SessionReadings,
+  SessionEgvJson,
   Store,
   Subscription,
 } from './store/store.js'

@@ -6,6 +6,8 @@ Not part of the build (tsconfig excludes `*.case.ts`).
 */
 import { randomUUID } from 'node:crypto'
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
+import { DEXCOM_TREND_NAMES } from '@glucoshare/sdk'
+import { egvArrayJson } from '../share/egv-json.js'
 import {
   DuplicateKeyError,
   type Account,
@@ -637,49 +639,86 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         expect((await store.readMonitoring(b.key)).lastUploadAt).toBeUndefined()
       })
 
-      describe('readLatestBySession', () => {
+      describe('readEgvJsonBySession', () => {
         async function sessionOf(account: Account, expiresAt = T0 + 60 * MINUTE): Promise<string> {
           const id = randomUUID()
           await store.createSession({ id, accountKey: account.key, createdAt: T0, expiresAt })
           return id
         }
 
-        it('answers the session and its account readings as readLatest does', async () => {
+        it('answers the session and, as egvArrayJson writes them, the readings readLatest answers', async () => {
           const account = await store.createAccount(newAccount())
           const other = await store.createAccount(newAccount())
           const all = Array.from({ length: 20 }, (_, i) => reading(i * 5, 100 + i))
           await store.insertReadings(account.key, all, T0)
           await store.insertReadings(other.key, [reading(0, 222), reading(1, 223)], T0)
           const id = await sessionOf(account)
-          for (const [since, limit] of [
-            [0, 1],
-            [0, 7],
-            [0, 288],
-            [T0 - 10 * MINUTE, 288],
-            [T0 - 10 * MINUTE, 2],
-            [T0 + 1, 10],
-          ] as const) {
-            expect(await store.readLatestBySession(id, since, limit)).toEqual({
-              session: await store.findSession(id),
-              readings: await store.readLatest(account.key, since, limit),
-            })
+          for (const legacy of [false, true]) {
+            for (const [since, limit] of [
+              [0, 1],
+              [0, 2],
+              [0, 7],
+              [0, 288],
+              [T0 - 10 * MINUTE, 288],
+              [T0 - 10 * MINUTE, 2],
+              [T0 + 1, 10],
+              [T0 + 1, 1],
+            ] as const) {
+              expect(await store.readEgvJsonBySession(id, since, limit, legacy)).toEqual({
+                session: await store.findSession(id),
+                json: egvArrayJson(await store.readLatest(account.key, since, limit), legacy),
+              })
+            }
           }
         })
 
-        it('answers the session with no readings for limit 0 or an account without any', async () => {
+        it('writes every trend, zone offset and value as egvArrayJson does, newest first', async () => {
+          const account = await store.createAccount(newAccount())
+          const offsets = [-720, -570, -300, -59, -1, 0, 1, 45, 330, 345, 600, 765, 840]
+          // Every trend name, and codes without one (answered as None, or as the code in legacy form).
+          const trends = [...DEXCOM_TREND_NAMES.keys(), 10, 99]
+          const all = Array.from({ length: 288 }, (_, i) =>
+            reading(
+              i * 5,
+              40 + ((i * 37) % 361),
+              trends[i % trends.length],
+              offsets[i % offsets.length],
+            ),
+          )
+          await store.insertReadings(account.key, all, T0)
+          const id = await sessionOf(account)
+          const newestFirst = [...all].sort((a, b) => b.systemTime - a.systemTime)
+          for (const legacy of [false, true]) {
+            for (const limit of [288, 100, 2]) {
+              const found = await store.readEgvJsonBySession(id, 0, limit, legacy)
+              expect(found?.json).toBe(egvArrayJson(newestFirst.slice(0, limit), legacy))
+            }
+          }
+        })
+
+        it('answers the session with [] for limit 0 or an account without readings', async () => {
           const account = await store.createAccount(newAccount())
           const id = await sessionOf(account)
           const session = await store.findSession(id)
-          expect(await store.readLatestBySession(id, 0, 10)).toEqual({ session, readings: [] })
+          for (const limit of [0, 1, 10]) {
+            expect(await store.readEgvJsonBySession(id, 0, limit, false)).toEqual({
+              session,
+              json: '[]',
+            })
+          }
           await store.insertReadings(account.key, [reading(0)], T0)
-          expect(await store.readLatestBySession(id, 0, 0)).toEqual({ session, readings: [] })
+          expect(await store.readEgvJsonBySession(id, 0, 0, false)).toEqual({ session, json: '[]' })
+          expect(await store.readEgvJsonBySession(id, T0 + 1, 10, true)).toEqual({
+            session,
+            json: '[]',
+          })
         })
 
         it('answers an expired or ended session as found, for the caller to refuse', async () => {
           const account = await store.createAccount(newAccount({ kind: 'follower' }))
           await store.insertReadings(account.key, [reading(0)], T0)
           const id = await sessionOf(account, T0 - MINUTE)
-          expect(await store.readLatestBySession(id, 0, 1)).toEqual({
+          expect(await store.readEgvJsonBySession(id, 0, 1, false)).toEqual({
             session: {
               id,
               accountKey: account.key,
@@ -688,7 +727,7 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
               createdAt: T0,
               expiresAt: T0 - MINUTE,
             },
-            readings: [reading(0)],
+            json: egvArrayJson([reading(0)], false),
           })
         })
 
@@ -696,8 +735,10 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
           const account = await store.createAccount(newAccount())
           await store.insertReadings(account.key, [reading(0)], T0)
           await sessionOf(account)
-          expect(await store.readLatestBySession(randomUUID(), 0, 10)).toBeUndefined()
-          expect(await store.readLatestBySession('not-a-uuid', 0, 10)).toBeUndefined()
+          for (const limit of [1, 10]) {
+            expect(await store.readEgvJsonBySession(randomUUID(), 0, limit, false)).toBeUndefined()
+            expect(await store.readEgvJsonBySession('not-a-uuid', 0, limit, false)).toBeUndefined()
+          }
         })
       })
     })

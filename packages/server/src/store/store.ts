@@ -88,10 +88,17 @@ export interface InsertedReadings {
   readonly followed: boolean
 }
 
-/** What {@link Store.readLatestBySession} answers: a session and its account's newest readings. */
+/** A session and its account's newest readings, as each engine reads them. */
 export interface SessionReadings {
   readonly session: Session
   readonly readings: Reading[]
+}
+
+/** What {@link Store.readEgvJsonBySession} answers: a session and its account's newest readings. */
+export interface SessionEgvJson {
+  readonly session: Session
+  /** The readings as Share's EGV array: what `egvArrayJson` (share/egv-json.ts) makes of them. */
+  readonly json: string
 }
 
 /** What {@link Store.readMonitoringBySession} answers: a session and its account's monitoring. */
@@ -256,16 +263,19 @@ export interface Store {
   /** Readings with system time at or after `since`, newest first, at most `limit`. */
   readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]>
   /**
-  The session with this id and its account's readings as {@link readLatest} answers them, in one
-  call: one round trip on the hottest path (perf-ceiling.md §2). Undefined when no session has
-  this id. The readings come whatever the session's state: the caller checks its expiry and kind
-  before using them.
+  The session with this id and its account's readings as {@link readLatest} answers them, already
+  as Share's EGV array (`egvArrayJson(readings, legacy)`, byte for byte), in one call: one round
+  trip on the hottest path (perf-ceiling.md §2), and SQLite renders the array itself, which costs
+  less than handing node a day of readings to serialise (BENCHMARKS.md). Undefined when no
+  session has this id. The readings come whatever the session's state: the caller checks its
+  expiry and kind before using them.
   */
-  readLatestBySession(
+  readEgvJsonBySession(
     sessionId: string,
     since: number,
     limit: number,
-  ): Promise<SessionReadings | undefined>
+    legacy: boolean,
+  ): Promise<SessionEgvJson | undefined>
 
   /**
   Adds a contact unless the publisher already has `maxContacts` contacts that are not deleted

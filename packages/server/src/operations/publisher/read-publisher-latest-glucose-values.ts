@@ -2,8 +2,6 @@ import { Type } from '@sinclair/typebox'
 import { MAX_MAX_COUNT, MAX_MINUTES } from '@glucoshare/sdk'
 import { RawJson, defineOperation } from '../../share/operation.js'
 import { SessionIdParam, WireEgvSchema } from '../../share/schemas.js'
-import { egvArrayJson } from '../../share/egv-json.js'
-import type { Reading } from '../../store/store.js'
 
 /** The window parameters of every glucose read. */
 export const readWindowParams = {
@@ -30,16 +28,17 @@ export const readPublisherLatestGlucoseValues = defineOperation({
   params: Type.Object({ sessionId: SessionIdParam, ...readWindowParams }),
   response: { kind: 'json', schema: Type.Array(WireEgvSchema) },
   faults: ['InvalidArgument'],
-  // The session and the readings in one store call: one round trip on the busiest operation.
+  // The session and the readings, already as JSON, in one store call: one round trip on the
+  // busiest operation.
   async withSession({ sessionId, params, services }) {
     const minutes = Math.min(params.minutes, MAX_MINUTES)
     const count = minutes === 0 ? 0 : Math.min(params.maxCount, MAX_MAX_COUNT)
     const since = services.clock.now() - minutes * 60_000
-    const found = await services.store.readLatestBySession(sessionId, since, count)
-    return { session: found?.session, data: found?.readings ?? [] }
+    const legacy = services.config.legacyWireFormat
+    const found = await services.store.readEgvJsonBySession(sessionId, since, count, legacy)
+    return { session: found?.session, data: found?.json }
   },
-  async handle({ services, preloaded }) {
-    const readings = preloaded as readonly Reading[]
-    return new RawJson(egvArrayJson(readings, services.config.legacyWireFormat))
+  async handle({ preloaded }) {
+    return new RawJson(preloaded as string)
   },
 })

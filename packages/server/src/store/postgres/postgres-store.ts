@@ -21,7 +21,7 @@ import {
   type Reading,
   type Session,
   type SessionMonitoring,
-  type SessionReadings,
+  type SessionEgvJson,
   type Store,
   StoreUnavailableError,
 } from '../store.js'
@@ -49,6 +49,7 @@ import {
 } from './postgres-by-session.js'
 import { PostgresLiveBus } from './postgres-live-bus.js'
 import type { LiveBus } from '../../alerting/live-bus.js'
+import { egvArrayJson } from '../../share/egv-json.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -516,20 +517,23 @@ export class PostgresStore implements Store {
     return rows.map(toReading)
   }
 
-  async readLatestBySession(
+  async readEgvJsonBySession(
     sessionId: string,
     since: number,
     limit: number,
-  ): Promise<SessionReadings | undefined> {
+    legacy: boolean,
+  ): Promise<SessionEgvJson | undefined> {
     this.#ensureReady()
     if (!STORED_UUID.test(sessionId)) return undefined
-    return readLatestBySession(
+    const found = await readLatestBySession(
       (statement, values) => this.#run(statement, values),
       this.#sessionReads,
       sessionId,
       since,
       limit,
     )
+    // Rendered in node. Rendering in SQL, as the SQLite store does, is not tried on PostgreSQL yet.
+    return found && { session: found.session, json: egvArrayJson(found.readings, legacy) }
   }
 
   async createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'> {

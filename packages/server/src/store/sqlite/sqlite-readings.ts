@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
-import type { Account, InsertedReadings, Reading, Session, SessionReadings } from '../store.js'
+import { egvArrayJson } from '../../share/egv-json.js'
+import type { Account, InsertedReadings, Reading, Session, SessionEgvJson } from '../store.js'
+import { egvArrayJsonSql } from './sqlite-egv-json.js'
 
 /** One row: the session's columns, then one reading's (null when the account has none). */
 type SessionReadingRow = [
@@ -30,12 +32,13 @@ const SESSION_COLUMNS = 's.account_key, a.account_id, a.kind, s.created_at, s.ex
 const SESSION_FROM = 'sessions s JOIN accounts a ON a.account_key = s.account_key'
 
 /**
-The readings part of the SQLite store: `insertReadings`, `readLatest`, `readLatestBySession`.
+The readings part of the SQLite store: `insertReadings`, `readLatest`, `readEgvJsonBySession`.
 Rows come as arrays (`raw`): better-sqlite3 spends most of a 288-row read building row objects,
 about twice the time of arrays (BENCHMARKS.md). For one reading, one statement joins the
 session, its account and the reading: one read transaction, one set of WAL lock calls. For
 more, the session's columns would repeat on every row and cost more than a second statement, so
-the readings come from their own, four columns wide.
+the readings come from their own statement, which renders them as Share's EGV array in SQLite
+(sqlite-egv-json.ts).
 */
 export class SqliteReadings {
   readonly #db: Database.Database
@@ -43,6 +46,8 @@ export class SqliteReadings {
   readonly #session: Database.Statement<[string], SessionRow>
   // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
   readonly #byLimit = new Map<number, Database.Statement<[number, number], ReadingTuple>>()
+  // Keyed by LIMIT, negative for the legacy form.
+  readonly #jsonByLimit = new Map<number, Database.Statement<[number, number], string>>()
   readonly #insert: (
     accountKey: number,
     readings: readonly Reading[],
@@ -114,8 +119,13 @@ export class SqliteReadings {
     return this.#readings(count).all(accountKey, since).map(toReading)
   }
 
-  /** The session and its account's readings as {@link latest} answers them. */
-  latestBySession(sessionId: string, since: number, limit: number): SessionReadings | undefined {
+  /** The session and its account's readings as {@link latest} answers them, as Share's EGV array. */
+  egvJsonBySession(
+    sessionId: string,
+    since: number,
+    limit: number,
+    legacy: boolean,
+  ): SessionEgvJson | undefined {
     const count = Math.trunc(limit)
     if (count <= 1) {
       const row = this.#withOne.get(since, sessionId)
@@ -124,11 +134,24 @@ export class SqliteReadings {
         count === 1 && row[5] !== null
           ? [{ systemTime: row[5], offsetMinutes: row[6]!, value: row[7]!, trend: row[8]! }]
           : []
-      return { session: toSession(sessionId, row), readings }
+      return { session: toSession(sessionId, row), json: egvArrayJson(readings, legacy) }
     }
     const row = this.#session.get(sessionId)
     if (!row) return undefined
-    return { session: toSession(sessionId, row), readings: this.latest(row[0], since, count) }
+    return {
+      session: toSession(sessionId, row),
+      json: this.#egvJson(count, legacy).get(row[0], since)!,
+    }
+  }
+
+  #egvJson(limit: number, legacy: boolean) {
+    const key = legacy ? -limit : limit
+    let statement = this.#jsonByLimit.get(key)
+    if (!statement) {
+      statement = this.#db.prepare<[number, number], string>(egvArrayJsonSql(limit, legacy)).pluck()
+      this.#jsonByLimit.set(key, statement)
+    }
+    return statement
   }
 
   #readings(limit: number) {

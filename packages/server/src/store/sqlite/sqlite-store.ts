@@ -14,7 +14,7 @@ import {
   type Reading,
   type Session,
   type SessionMonitoring,
-  type SessionReadings,
+  type SessionEgvJson,
   type Store,
   StoreUnavailableError,
 } from '../store.js'
@@ -423,13 +423,14 @@ export class SqliteStore implements Store {
     return guard(() => readings.latest(accountKey, since, limit))
   }
 
-  async readLatestBySession(
+  async readEgvJsonBySession(
     sessionId: string,
     since: number,
     limit: number,
-  ): Promise<SessionReadings | undefined> {
+    legacy: boolean,
+  ): Promise<SessionEgvJson | undefined> {
     const readings = this.#readingsTable
-    return guard(() => readings.latestBySession(sessionId, since, limit))
+    return guard(() => readings.egvJsonBySession(sessionId, since, limit, legacy))
   }
 
   get #readingsTable(): SqliteReadings {
