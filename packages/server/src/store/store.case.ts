@@ -639,7 +639,7 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         expect((await store.readMonitoring(b.key)).lastUploadAt).toBeUndefined()
       })
 
-      describe('readEgvJsonBySession', () => {
+      describe('readEgvJsonBySession and readEgvJson', () => {
         async function sessionOf(account: Account, expiresAt = T0 + 60 * MINUTE): Promise<string> {
           const id = randomUUID()
           await store.createSession({ id, accountKey: account.key, createdAt: T0, expiresAt })
@@ -664,10 +664,12 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
               [T0 + 1, 10],
               [T0 + 1, 1],
             ] as const) {
+              const json = egvArrayJson(await store.readLatest(account.key, since, limit), legacy)
               expect(await store.readEgvJsonBySession(id, since, limit, legacy)).toEqual({
                 session: await store.findSession(id),
-                json: egvArrayJson(await store.readLatest(account.key, since, limit), legacy),
+                json,
               })
+              expect(await store.readEgvJson(account.key, since, limit, legacy)).toBe(json)
             }
           }
         })
@@ -690,8 +692,9 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
           const newestFirst = [...all].sort((a, b) => b.systemTime - a.systemTime)
           for (const legacy of [false, true]) {
             for (const limit of [288, 100, 2]) {
-              const found = await store.readEgvJsonBySession(id, 0, limit, legacy)
-              expect(found?.json).toBe(egvArrayJson(newestFirst.slice(0, limit), legacy))
+              const json = egvArrayJson(newestFirst.slice(0, limit), legacy)
+              expect((await store.readEgvJsonBySession(id, 0, limit, legacy))?.json).toBe(json)
+              expect(await store.readEgvJson(account.key, 0, limit, legacy)).toBe(json)
             }
           }
         })
@@ -705,8 +708,10 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
               session,
               json: '[]',
             })
+            expect(await store.readEgvJson(account.key, 0, limit, true)).toBe('[]')
           }
           await store.insertReadings(account.key, [reading(0)], T0)
+          expect(await store.readEgvJson(account.key, 0, 0, false)).toBe('[]')
           expect(await store.readEgvJsonBySession(id, 0, 0, false)).toEqual({ session, json: '[]' })
           expect(await store.readEgvJsonBySession(id, T0 + 1, 10, true)).toEqual({
             session,

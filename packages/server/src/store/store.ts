@@ -263,6 +263,12 @@ export interface Store {
   /** Readings with system time at or after `since`, newest first, at most `limit`. */
   readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]>
   /**
+  The readings {@link readLatest} answers, as Share's EGV array (`egvArrayJson(readings, legacy)`,
+  byte for byte): what a follower's read answers, rendered by SQLite itself as in
+  {@link readEgvJsonBySession}.
+  */
+  readEgvJson(accountKey: number, since: number, limit: number, legacy: boolean): Promise<string>
+  /**
   The session with this id and its account's readings as {@link readLatest} answers them, already
   as Share's EGV array (`egvArrayJson(readings, legacy)`, byte for byte), in one call: one round
   trip on the hottest path (perf-ceiling.md §2), and SQLite renders the array itself, which costs

@@ -37,8 +37,8 @@ export const readSubscriptionLatestGlucoseValues = defineOperation({
     const count = Math.min(params.maxCount, limit)
     if (!isSharing(subscription) || minutes === 0 || count === 0) return new RawJson('[]')
     const since = services.clock.now() - minutes * 60_000
-    const readings = await services.store.readLatest(contact.accountKey, since, count)
-    return new RawJson(egvArrayJson(readings, services.config.legacyWireFormat))
+    const legacy = services.config.legacyWireFormat
+    return new RawJson(await services.store.readEgvJson(contact.accountKey, since, count, legacy))
   },
 })
 

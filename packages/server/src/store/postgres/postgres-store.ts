@@ -517,6 +517,15 @@ export class PostgresStore implements Store {
     return rows.map(toReading)
   }
 
+  async readEgvJson(
+    accountKey: number,
+    since: number,
+    limit: number,
+    legacy: boolean,
+  ): Promise<string> {
+    return egvArrayJson(await this.readLatest(accountKey, since, limit), legacy)
+  }
+
   async readEgvJsonBySession(
     sessionId: string,
     since: number,

@@ -119,6 +119,13 @@ export class SqliteReadings {
     return this.#readings(count).all(accountKey, since).map(toReading)
   }
 
+  /** The readings {@link latest} answers, as Share's EGV array. */
+  egvJson(accountKey: number, since: number, limit: number, legacy: boolean): string {
+    const count = Math.trunc(limit)
+    if (count <= 0) return '[]'
+    return this.#egvJson(count, legacy).get(accountKey, since)!
+  }
+
   /** The session and its account's readings as {@link latest} answers them, as Share's EGV array. */
   egvJsonBySession(
     sessionId: string,
@@ -140,7 +147,7 @@ export class SqliteReadings {
     if (!row) return undefined
     return {
       session: toSession(sessionId, row),
-      json: this.#egvJson(count, legacy).get(row[0], since)!,
+      json: this.egvJson(row[0], since, count, legacy),
     }
   }
 

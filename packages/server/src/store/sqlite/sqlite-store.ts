@@ -423,6 +423,16 @@ export class SqliteStore implements Store {
     return guard(() => readings.latest(accountKey, since, limit))
   }
 
+  async readEgvJson(
+    accountKey: number,
+    since: number,
+    limit: number,
+    legacy: boolean,
+  ): Promise<string> {
+    const readings = this.#readingsTable
+    return guard(() => readings.egvJson(accountKey, since, limit, legacy))
+  }
+
   async readEgvJsonBySession(
     sessionId: string,
     since: number,
