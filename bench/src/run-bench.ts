@@ -74,11 +74,11 @@ function hasTaskset(): boolean {
 // slower than the bare server, so with it the ceiling is autocannon's own limit (BENCHMARKS.md).
 function chooseGenerator(name: string | undefined): LoadGenerator {
   if (name === 'autocannon') return autocannonLoad
-  if (name === 'wrk' || (name === undefined && hasWrk())) {
-    if (!hasWrk()) throw new Error('wrk is not installed (Debian: apt-get install wrk)')
-    return wrkLoad
+  if (name !== undefined && name !== 'wrk') {
+    throw new Error(`unknown load generator ${name}: wrk or autocannon`)
   }
-  if (name !== undefined) throw new Error(`unknown load generator ${name}: wrk or autocannon`)
+  if (hasWrk()) return wrkLoad
+  if (name === 'wrk') throw new Error('wrk is not installed (Debian: apt-get install wrk)')
   log('wrk is not installed (Debian: apt-get install wrk): measuring with autocannon instead')
   return autocannonLoad
 }

@@ -70,9 +70,14 @@ export class UploadTimeline {
 
   /** System times for `count` new readings of account `index`. */
   take(index: number, count: number): number[] {
-    const first = this.#used[index]!
-    this.#used[index] = first + count
-    return Array.from({ length: count }, (_, i) => this.#base + (first + i) * UPLOAD_SPACING_MS)
+    const first = this.peek(index)
+    this.skip(index, count)
+    return Array.from({ length: count }, (_, i) => first + i * UPLOAD_SPACING_MS)
+  }
+
+  /** Marks `count` readings of account `index` as used, by a generator that made them itself. */
+  skip(index: number, count: number): void {
+    this.#used[index]! += count
   }
 
   /** The system time of account `index`'s next reading. */
@@ -146,7 +151,7 @@ export class Uploads {
   /** Records that a generator sent `made` uploads of {@link schedule}. */
   advance(made: number): void {
     for (let k = 0; k < made; k++)
-      this.#timeline.take((this.#next + k) % this.#accounts.length, this.count)
+      this.#timeline.skip((this.#next + k) % this.#accounts.length, this.count)
     this.#next = (this.#next + made) % this.#accounts.length
   }
 }
