@@ -748,6 +748,127 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
       })
     })
 
+    // Servers gather the calls of one event-loop turn into one statement or transaction
+    // (coalescer.ts); calls started together must each get what it would have got alone.
+    describe('calls made together', () => {
+      it('stores uploads of several accounts, one account twice, each counted on its own', async () => {
+        const a = await store.createAccount(newAccount())
+        const b = await store.createAccount(newAccount())
+        const c = await store.createAccount(newAccount())
+        await store.insertReadings(c.key, [reading(20)], T0 - MINUTE)
+        const results = await Promise.all([
+          store.insertReadings(a.key, [reading(10, 101), reading(5, 102)], T0),
+          store.insertReadings(b.key, [reading(10, 201)], T0 + 1),
+          store.insertReadings(a.key, [reading(5, 999), reading(0, 103)], T0 + 2),
+          store.insertReadings(c.key, [reading(20)], T0 + 3),
+          store.insertReadings(b.key, [reading(10, 999)], T0 + 4),
+        ])
+        expect(results).toEqual([
+          { inserted: 2, followed: false },
+          { inserted: 1, followed: false },
+          { inserted: 1, followed: false },
+          { inserted: 0, followed: false },
+          { inserted: 0, followed: false },
+        ])
+        expect(await store.readLatest(a.key, 0, 10)).toEqual([
+          reading(0, 103),
+          reading(5, 102),
+          reading(10, 101),
+        ])
+        expect(await store.readLatest(b.key, 0, 10)).toEqual([reading(10, 201)])
+        expect(await store.readLatest(c.key, 0, 10)).toEqual([reading(20)])
+        // Each account keeps the mark of its last upload, in the order the calls were made.
+        expect((await store.readMonitoring(a.key)).lastUploadAt).toBe(T0 + 2)
+        expect((await store.readMonitoring(b.key)).lastUploadAt).toBe(T0 + 4)
+        expect((await store.readMonitoring(c.key)).lastUploadAt).toBe(T0 + 3)
+      })
+
+      it('fails only the upload that cannot be stored, and keeps the others', async () => {
+        const a = await store.createAccount(newAccount())
+        const b = await store.createAccount(newAccount())
+        const c = await store.createAccount(newAccount())
+        // NaN is no integer: neither engine can store it.
+        const settled = await Promise.allSettled([
+          store.insertReadings(a.key, [reading(0, 110)], T0),
+          store.insertReadings(b.key, [reading(5, 120), reading(0, Number.NaN)], T0),
+          store.insertReadings(c.key, [reading(0, 130)], T0),
+        ])
+        expect(settled.map((outcome) => outcome.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+        ])
+        expect(await store.readLatest(a.key, 0, 10)).toEqual([reading(0, 110)])
+        expect(await store.readLatest(b.key, 0, 10)).toEqual([])
+        expect((await store.readMonitoring(b.key)).lastUploadAt).toBeUndefined()
+        expect(await store.readLatest(c.key, 0, 10)).toEqual([reading(0, 130)])
+      })
+
+      it('reads sessions with their newest reading, each as it would be read alone', async () => {
+        const a = await store.createAccount(newAccount())
+        const b = await store.createAccount(newAccount({ kind: 'follower' }))
+        const empty = await store.createAccount(newAccount())
+        await store.insertReadings(a.key, [reading(0, 101), reading(5, 102)], T0)
+        await store.insertReadings(b.key, [reading(30, 201)], T0)
+        const ids = [randomUUID(), randomUUID(), randomUUID()]
+        await store.createSession({ id: ids[0]!, accountKey: a.key, createdAt: T0, expiresAt: T0 })
+        await store.createSession({
+          id: ids[1]!,
+          accountKey: b.key,
+          createdAt: T0,
+          expiresAt: T0 - MINUTE,
+        })
+        await store.createSession({
+          id: ids[2]!,
+          accountKey: empty.key,
+          createdAt: T0,
+          expiresAt: T0,
+        })
+        const calls: [string, number, boolean][] = [
+          [ids[0]!, 0, false],
+          [randomUUID(), 0, false],
+          [ids[1]!, 0, true],
+          [ids[0]!, T0 - MINUTE, true],
+          [ids[1]!, T0 - 10 * MINUTE, false],
+          [ids[2]!, 0, false],
+          ['not-a-uuid', 0, false],
+          [ids[0]!, T0 + 1, false],
+        ]
+        const alone = []
+        for (const [id, since, legacy] of calls) {
+          alone.push(await store.readEgvJsonBySession(id, since, 1, legacy))
+        }
+        expect(alone[0]?.json).toBe(egvArrayJson([reading(0, 101)], false))
+        expect(alone[1]).toBeUndefined()
+        expect(alone[2]?.json).toBe(egvArrayJson([reading(30, 201)], true))
+        expect(alone[4]?.json).toBe('[]')
+        const together = await Promise.all(
+          calls.map(([id, since, legacy]) => store.readEgvJsonBySession(id, since, 1, legacy)),
+        )
+        expect(together).toEqual(alone)
+      })
+
+      it('reads sessions with their monitoring, each as it would be read alone', async () => {
+        const a = await store.createAccount(newAccount())
+        const b = await store.createAccount(newAccount())
+        await store.setMonitoringActive(a.key, true)
+        await store.assignReceiver(a.key, 'SM11112222', randomUUID())
+        await store.insertReadings(a.key, [reading(0)], T0 + MINUTE)
+        const ids = [randomUUID(), randomUUID()]
+        await store.createSession({ id: ids[0]!, accountKey: a.key, createdAt: T0, expiresAt: T0 })
+        await store.createSession({ id: ids[1]!, accountKey: b.key, createdAt: T0, expiresAt: T0 })
+        const calls = [ids[0]!, randomUUID(), ids[1]!, ids[0]!, 'not-a-uuid']
+        const alone = []
+        for (const id of calls) alone.push(await store.readMonitoringBySession(id))
+        expect(alone[0]?.monitoring.receiver?.serialNumber).toBe('SM11112222')
+        expect(alone[1]).toBeUndefined()
+        expect(alone[2]?.monitoring.active).toBe(false)
+        expect(await Promise.all(calls.map((id) => store.readMonitoringBySession(id)))).toEqual(
+          alone,
+        )
+      })
+    })
+
     describe('contacts and subscriptions', () => {
       function newContact(accountKey: number, overrides: Partial<NewContact> = {}): NewContact {
         counter += 1

@@ -74,6 +74,14 @@ export interface Reading {
   readonly trend: number
 }
 
+/** One upload's readings, as the stores gather concurrent {@link Store.insertReadings} calls. */
+export interface ReadingsUpload {
+  readonly accountKey: number
+  readonly readings: readonly Reading[]
+  /** The server's clock when the upload arrived: the account's upload mark. */
+  readonly receivedAt: number
+}
+
 /** What {@link Store.insertReadings} answers. */
 export interface InsertedReadings {
   /** How many readings were new. */
@@ -253,7 +261,8 @@ export interface Store {
   /**
   Stores readings atomically, skipping any whose system time the account already has, and marks
   the account's last upload time. Answers how many were new and whether the account has an active
-  follower, both as of the same transaction.
+  follower, both as of the same transaction. Uploads that arrive together may share a
+  transaction (one commit for all); each is answered only once that transaction has committed.
   */
   insertReadings(
     accountKey: number,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type DataLoader from 'dataloader'
 import {
   DatabaseError,
   escapeIdentifier,
@@ -19,9 +20,11 @@ import {
   type NewAccount,
   type NewContact,
   type Reading,
+  type ReadingsUpload,
   type Session,
   type SessionMonitoring,
   type SessionEgvJson,
+  type SessionReadings,
   type Store,
   StoreUnavailableError,
 } from '../store.js'
@@ -46,8 +49,18 @@ import {
   readMonitoringBySession,
   sessionMonitoringStatement,
   type LatestBySessionStatements,
+  type PostgresRun,
 } from './postgres-by-session.js'
+import {
+  latestOneBatchStatement,
+  readLatestOneBatch,
+  readMonitoringBatch,
+  sessionMonitoringBatchStatement,
+  type LatestOneKey,
+} from './postgres-by-session-batch.js'
+import { insertReadingsBatch, insertReadingsBatchStatement } from './postgres-insert-batch.js'
 import { PostgresLiveBus } from './postgres-live-bus.js'
+import { callFailure, coalescer } from '../coalescer.js'
 import type { LiveBus } from '../../alerting/live-bus.js'
 import { egvArrayJson } from '../../share/egv-json.js'
 import type {
@@ -75,6 +88,9 @@ function liveChannel(schema: string | undefined): string {
     ? channel
     : `glucoshare_live:${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`
 }
+
+// Keys per coalesced statement: bounds its arrays, and the wait of the calls at the end of a batch.
+const MAX_BATCH = 16
 
 const STORED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -139,6 +155,11 @@ export class PostgresStore implements Store {
   readonly #alerts: PostgresAlerts
   readonly #sessionReads: LatestBySessionStatements
   readonly #sessionMonitoring: PostgresStatement
+  // Calls of one event-loop turn share a statement (coalescer.ts): under load, one round trip and
+  // one backend wake-up serve many requests, and one commit many uploads (BENCHMARKS.md).
+  readonly #latestOne: DataLoader<LatestOneKey, SessionReadings | undefined>
+  readonly #monitoringBySession: DataLoader<string, SessionMonitoring | undefined>
+  readonly #uploads: DataLoader<ReadingsUpload, InsertedReadings>
   #migrated = false
   #closing: Promise<void> | undefined
 
@@ -154,6 +175,31 @@ export class PostgresStore implements Store {
     const prefix = config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`
     this.#sessionReads = { one: latestOneStatement(prefix), many: latestManyStatement(prefix) }
     this.#sessionMonitoring = sessionMonitoringStatement(prefix)
+    const run: PostgresRun = (statement, values) => this.#run(statement, values)
+    const latestOneBatch = latestOneBatchStatement(prefix)
+    this.#latestOne = coalescer(async (keys) => {
+      if (keys.length > 1) return readLatestOneBatch(run, latestOneBatch, keys)
+      const { sessionId, since } = keys[0]!
+      return [await readLatestBySession(run, this.#sessionReads, sessionId, since, 1)]
+    }, MAX_BATCH)
+    const monitoringBatch = sessionMonitoringBatchStatement(prefix)
+    this.#monitoringBySession = coalescer(async (ids) => {
+      if (ids.length > 1) return readMonitoringBatch(run, monitoringBatch, ids)
+      return [await readMonitoringBySession(run, this.#sessionMonitoring, ids[0]!)]
+    }, MAX_BATCH)
+    const insertBatch = insertReadingsBatchStatement(prefix)
+    this.#uploads = coalescer(async (uploads) => {
+      if (uploads.length > 1) {
+        try {
+          return await insertReadingsBatch(run, insertBatch, uploads)
+        } catch (error) {
+          // A statement error (a deadlock with another instance's batch, a constraint) rolled
+          // the whole batch back: each upload is tried on its own, so that one fails alone.
+          if (connectionMayBeBroken(error)) throw error
+        }
+      }
+      return Promise.all(uploads.map((upload) => this.#insertOne(upload).catch(callFailure)))
+    }, MAX_BATCH)
     this.#alerts = new PostgresAlerts(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
       {
@@ -445,11 +491,7 @@ export class PostgresStore implements Store {
   async readMonitoringBySession(sessionId: string): Promise<SessionMonitoring | undefined> {
     this.#ensureReady()
     if (!STORED_UUID.test(sessionId)) return undefined
-    return readMonitoringBySession(
-      (statement, values) => this.#run(statement, values),
-      this.#sessionMonitoring,
-      sessionId,
-    )
+    return this.#monitoringBySession.load(sessionId)
   }
 
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
@@ -494,6 +536,15 @@ export class PostgresStore implements Store {
     readings: readonly Reading[],
     receivedAt: number,
   ): Promise<InsertedReadings> {
+    this.#ensureReady()
+    return this.#uploads.load({ accountKey, readings, receivedAt })
+  }
+
+  async #insertOne({
+    accountKey,
+    readings,
+    receivedAt,
+  }: ReadingsUpload): Promise<InsertedReadings> {
     const { rows } = await this.#run<InsertedReadings>(this.#statements.insertReadings, [
       accountKey,
       readings.map((r) => r.systemTime),
@@ -534,13 +585,16 @@ export class PostgresStore implements Store {
   ): Promise<SessionEgvJson | undefined> {
     this.#ensureReady()
     if (!STORED_UUID.test(sessionId)) return undefined
-    const found = await readLatestBySession(
-      (statement, values) => this.#run(statement, values),
-      this.#sessionReads,
-      sessionId,
-      since,
-      limit,
-    )
+    const found =
+      Math.trunc(limit) === 1
+        ? await this.#latestOne.load({ sessionId, since })
+        : await readLatestBySession(
+            (statement, values) => this.#run(statement, values),
+            this.#sessionReads,
+            sessionId,
+            since,
+            limit,
+          )
     // Rendered in node. Rendering in SQL, as the SQLite store does, is not tried on PostgreSQL yet.
     return found && { session: found.session, json: egvArrayJson(found.readings, legacy) }
   }

@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3'
 import { egvArrayJson } from '../../share/egv-json.js'
-import type { Account, InsertedReadings, Reading, Session, SessionEgvJson } from '../store.js'
+import type {
+  Account,
+  InsertedReadings,
+  Reading,
+  ReadingsUpload,
+  Session,
+  SessionEgvJson,
+} from '../store.js'
 import { egvArrayJsonSql } from './sqlite-egv-json.js'
 
 /** One row: the session's columns, then one reading's (null when the account has none). */
@@ -48,11 +55,8 @@ export class SqliteReadings {
   readonly #byLimit = new Map<number, Database.Statement<[number, number], ReadingTuple>>()
   // Keyed by LIMIT, negative for the legacy form.
   readonly #jsonByLimit = new Map<number, Database.Statement<[number, number], string>>()
-  readonly #insert: (
-    accountKey: number,
-    readings: readonly Reading[],
-    receivedAt: number,
-  ) => InsertedReadings
+  readonly #insert: (upload: ReadingsUpload) => InsertedReadings
+  readonly #insertMany: (uploads: readonly ReadingsUpload[]) => InsertedReadings[]
 
   constructor(db: Database.Database) {
     this.#db = db
@@ -70,22 +74,25 @@ export class SqliteReadings {
            AND subscriber_id IS NOT NULL AND paused = 0)`,
       )
       .pluck()
+    const insertOne = (upload: ReadingsUpload): InsertedReadings => {
+      const { accountKey, receivedAt } = upload
+      let inserted = 0
+      for (const r of upload.readings) {
+        inserted += insertReading.run(
+          accountKey,
+          r.systemTime,
+          r.offsetMinutes,
+          r.value,
+          r.trend,
+        ).changes
+      }
+      markUpload.run(receivedAt, accountKey)
+      return { inserted, followed: followed.get(accountKey) === 1 }
+    }
     // Made once: better-sqlite3 builds a transaction's wrappers each time transaction() is called.
-    this.#insert = db.transaction(
-      (accountKey: number, readings: readonly Reading[], receivedAt: number) => {
-        let inserted = 0
-        for (const r of readings) {
-          inserted += insertReading.run(
-            accountKey,
-            r.systemTime,
-            r.offsetMinutes,
-            r.value,
-            r.trend,
-          ).changes
-        }
-        markUpload.run(receivedAt, accountKey)
-        return { inserted, followed: followed.get(accountKey) === 1 }
-      },
+    this.#insert = db.transaction(insertOne)
+    this.#insertMany = db.transaction((uploads: readonly ReadingsUpload[]) =>
+      uploads.map(insertOne),
     )
     // The session is found by primary key (one row), so SQLite reads the reading in primary key
     // order and stops at the limit: no sort.
@@ -108,8 +115,16 @@ export class SqliteReadings {
   Stores readings in one transaction, skipping system times the account already has, and marks
   the upload; answers how many were new and whether an active follower exists.
   */
-  insert(accountKey: number, readings: readonly Reading[], receivedAt: number): InsertedReadings {
-    return this.#insert(accountKey, readings, receivedAt)
+  insert(upload: ReadingsUpload): InsertedReadings {
+    return this.#insert(upload)
+  }
+
+  /**
+  Stores several uploads as {@link insert} does, all in one transaction: one commit, one set of
+  WAL writes and lock calls for all of them. Answers one result per upload, in order.
+  */
+  insertMany(uploads: readonly ReadingsUpload[]): InsertedReadings[] {
+    return this.#insertMany(uploads)
   }
 
   /** Readings with system time at or after `since`, newest first, at most `limit`. */

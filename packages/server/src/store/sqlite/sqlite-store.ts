@@ -12,6 +12,7 @@ import {
   type NewAccount,
   type NewContact,
   type Reading,
+  type ReadingsUpload,
   type Session,
   type SessionMonitoring,
   type SessionEgvJson,
@@ -32,6 +33,7 @@ import { SqliteAlerts } from './sqlite-alerts.js'
 import { SqliteReadings } from './sqlite-readings.js'
 import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js'
+import { callFailure, coalescer } from '../coalescer.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -55,6 +57,9 @@ function duplicateField(error: unknown): string | undefined {
 // A lock still held after the busy timeout, an I/O error, a file that cannot be opened, a full
 // disk: the database cannot serve now, and the same call may work later.
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|IOERR|CANTOPEN|FULL)(_|$)/
+
+// Uploads per shared transaction: bounds the wait of the last upload of a batch for its commit.
+const MAX_UPLOAD_BATCH = 64
 
 /** Runs synchronous database work, raising outages as {@link StoreUnavailableError}. */
 function guard<T>(work: () => T): T {
@@ -85,6 +90,28 @@ export class SqliteStore implements Store {
   #sessionMonitoring: ((sessionId: string) => SessionMonitoring | undefined) | undefined
   readonly #checkpointIntervalMs: number
   #checkpointer: SqliteCheckpointer | undefined
+  // Uploads of one event-loop turn share a transaction (coalescer.ts): one commit, one set of WAL
+  // lock calls and writes for all of them (BENCHMARKS.md).
+  readonly #uploads = coalescer<ReadingsUpload, InsertedReadings>(async (uploads) => {
+    const store = this.#readingsTable
+    if (uploads.length > 1) {
+      try {
+        return guard(() => store.insertMany(uploads))
+      } catch (error) {
+        // An outage (a lock held past the busy timeout, a full disk) fails every upload at once.
+        if (error instanceof StoreUnavailableError) throw error
+        // Otherwise the transaction rolled back and each upload is tried on its own, so that
+        // one that cannot be stored fails alone.
+      }
+    }
+    return uploads.map((upload) => {
+      try {
+        return guard(() => store.insert(upload))
+      } catch (error) {
+        return callFailure(error)
+      }
+    })
+  }, MAX_UPLOAD_BATCH)
   #closed = false
 
   constructor(config: SqliteStoreConfig) {
@@ -413,9 +440,9 @@ export class SqliteStore implements Store {
     readings: readonly Reading[],
     receivedAt: number,
   ): Promise<InsertedReadings> {
-    const store = this.#readingsTable
+    void this.#readingsTable // fails now, not in the batch, when the store is closed
     this.#startCheckpointer()
-    return guard(() => store.insert(accountKey, readings, receivedAt))
+    return this.#uploads.load({ accountKey, readings, receivedAt })
   }
 
   async readLatest(accountKey: number, since: number, limit: number): Promise<Reading[]> {
