@@ -804,6 +804,29 @@ export function runStoreTests(name: string, createStore: () => Promise<StoreUnde
         expect(await store.readLatest(c.key, 0, 10)).toEqual([reading(0, 130)])
       })
 
+      it('keeps an upload stored before a later upload of the same account fails', async () => {
+        const a = await store.createAccount(newAccount())
+        const b = await store.createAccount(newAccount())
+        const settled = await Promise.allSettled([
+          store.insertReadings(a.key, [reading(10, 101)], T0),
+          store.insertReadings(b.key, [reading(10, 201)], T0 + 1),
+          store.insertReadings(a.key, [reading(5, 102), reading(0, Number.NaN)], T0 + 2),
+          store.insertReadings(b.key, [reading(5, 202)], T0 + 3),
+        ])
+        expect(settled.map((outcome) => outcome.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+        ])
+        expect(settled[0]).toEqual({ status: 'fulfilled', value: { inserted: 1, followed: false } })
+        expect(settled[3]).toEqual({ status: 'fulfilled', value: { inserted: 1, followed: false } })
+        expect(await store.readLatest(a.key, 0, 10)).toEqual([reading(10, 101)])
+        expect(await store.readLatest(b.key, 0, 10)).toEqual([reading(5, 202), reading(10, 201)])
+        expect((await store.readMonitoring(a.key)).lastUploadAt).toBe(T0)
+        expect((await store.readMonitoring(b.key)).lastUploadAt).toBe(T0 + 3)
+      })
+
       it('reads sessions with their newest reading, each as it would be read alone', async () => {
         const a = await store.createAccount(newAccount())
         const b = await store.createAccount(newAccount({ kind: 'follower' }))

@@ -1,6 +1,6 @@
 import type { SessionMonitoring, SessionReadings } from '../store.js'
 import { toMonitoring, toSession, type MonitoringRow, type SessionRow } from '../store-rows.js'
-import type { PostgresRun } from './postgres-by-session.js'
+import { readingsOf, type PostgresRun, type SessionWithReadingRow } from './postgres-by-session.js'
 import type { PostgresStatement } from './postgres-statements.js'
 
 /** One read of a session's newest reading, as {@link readLatestOneBatch} takes it. */
@@ -10,12 +10,8 @@ export interface LatestOneKey {
 }
 
 /** A row of {@link latestOneBatchStatement}: which key it answers, the session, its reading. */
-interface LatestOneBatchRow extends SessionRow {
+interface LatestOneBatchRow extends SessionWithReadingRow {
   i: number
-  system_time: number | null
-  offset_minutes: number | null
-  value: number | null
-  trend: number | null
 }
 
 /**
@@ -53,20 +49,7 @@ export async function readLatestOneBatch(
   const answers = new Array<SessionReadings | undefined>(keys.length).fill(undefined)
   for (const row of rows) {
     const index = Number(row.i) - 1
-    answers[index] = {
-      session: toSession(keys[index]!.sessionId, row),
-      readings:
-        row.system_time === null
-          ? []
-          : [
-              {
-                systemTime: row.system_time,
-                offsetMinutes: row.offset_minutes!,
-                value: row.value!,
-                trend: row.trend!,
-              },
-            ],
-    }
+    answers[index] = { session: toSession(keys[index]!.sessionId, row), readings: readingsOf(row) }
   }
   return answers
 }

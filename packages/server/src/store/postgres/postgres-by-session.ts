@@ -24,11 +24,24 @@ export type PostgresRun = <R extends QueryResultRow>(
 ) => Promise<QueryResult<R>>
 
 /** A row of {@link latestOneStatement}: the session, and its newest reading or nulls. */
-interface SessionWithReadingRow extends SessionRow {
+export interface SessionWithReadingRow extends SessionRow {
   system_time: number | null
   offset_minutes: number | null
   value: number | null
   trend: number | null
+}
+
+/** The reading of a {@link SessionWithReadingRow}: none when its columns are null. */
+export function readingsOf(row: SessionWithReadingRow): Reading[] {
+  if (row.system_time === null) return []
+  return [
+    {
+      systemTime: row.system_time,
+      offsetMinutes: row.offset_minutes!,
+      value: row.value!,
+      trend: row.trend!,
+    },
+  ]
 }
 
 /**
@@ -97,18 +110,7 @@ export async function readLatestBySession(
     const { rows } = await run<SessionWithReadingRow>(statements.one, [sessionId, since])
     const row = rows[0]
     if (!row) return undefined
-    const readings: Reading[] =
-      count === 1 && row.system_time !== null
-        ? [
-            {
-              systemTime: row.system_time,
-              offsetMinutes: row.offset_minutes!,
-              value: row.value!,
-              trend: row.trend!,
-            },
-          ]
-        : []
-    return { session: toSession(sessionId, row), readings }
+    return { session: toSession(sessionId, row), readings: count === 1 ? readingsOf(row) : [] }
   }
   const { rows } = await run<SessionReadingRow>(statements.many, [sessionId, since, count])
   const first = rows[0]

@@ -6,8 +6,7 @@ import type { PostgresStatement } from './postgres-statements.js'
 The `insert_readings` statement (postgres-statements.ts) for uploads of several accounts: one
 statement, so one transaction and one commit (one WAL flush) for all of them. The readings
 arrive as column arrays with the position of their upload; each upload's account appears once
-in a batch ({@link insertReadingsBatch} splits batches that repeat one), so the rows counted per
-account are that upload's.
+in a statement ({@link distinctAccountRuns}), so the rows counted per account are that upload's.
 */
 export function insertReadingsBatchStatement(prefix: string): PostgresStatement {
   const text = `
@@ -42,59 +41,76 @@ interface InsertedBatchRow {
   followed: boolean
 }
 
+/** An upload with its position among the calls of a batch. */
+export interface PlacedUpload {
+  readonly upload: ReadingsUpload
+  readonly index: number
+}
+
 /**
-Stores several uploads with {@link insertReadingsBatchStatement}, one statement per run of
-uploads whose accounts are distinct (a second upload of one account waits for the next
-statement, in arrival order). Answers one result per upload, in order.
+Splits a batch into runs in which no account appears twice, in arrival order: a second upload of
+one account goes to the next run, so that it is counted on its own and marks the account after
+the first. Within a run, uploads are ordered by account, so that concurrent statements (two
+batches, two server instances) lock the accounts they share in the same order.
+*/
+export function distinctAccountRuns(uploads: readonly ReadingsUpload[]): PlacedUpload[][] {
+  const runs: PlacedUpload[][] = []
+  const accountsOfRun: Set<number>[] = []
+  uploads.forEach((upload, index) => {
+    let r = 0
+    // The first run after the last one holding this account.
+    for (let i = runs.length - 1; i >= 0; i--) {
+      if (accountsOfRun[i]!.has(upload.accountKey)) {
+        r = i + 1
+        break
+      }
+    }
+    if (r === runs.length) {
+      runs.push([])
+      accountsOfRun.push(new Set())
+    }
+    runs[r]!.push({ upload, index })
+    accountsOfRun[r]!.add(upload.accountKey)
+  })
+  for (const run of runs) run.sort((a, b) => a.upload.accountKey - b.upload.accountKey)
+  return runs
+}
+
+/**
+Stores uploads of distinct accounts with {@link insertReadingsBatchStatement}: one statement, one
+commit. Answers one result per upload, in order.
 */
 export async function insertReadingsBatch(
   run: PostgresRun,
   statement: PostgresStatement,
   uploads: readonly ReadingsUpload[],
 ): Promise<InsertedReadings[]> {
+  const position: number[] = []
+  const systemTime: number[] = []
+  const value: number[] = []
+  const offset: number[] = []
+  const trend: number[] = []
+  uploads.forEach((upload, i) => {
+    for (const r of upload.readings) {
+      position.push(i + 1)
+      systemTime.push(r.systemTime)
+      value.push(r.value)
+      offset.push(r.offsetMinutes)
+      trend.push(r.trend)
+    }
+  })
+  const { rows } = await run<InsertedBatchRow>(statement, [
+    uploads.map((upload) => upload.accountKey),
+    uploads.map((upload) => upload.receivedAt),
+    position,
+    systemTime,
+    value,
+    offset,
+    trend,
+  ])
   const answers = new Array<InsertedReadings>(uploads.length)
-  let pending = uploads.map((upload, index) => ({ upload, index }))
-  while (pending.length > 0) {
-    const accounts = new Set<number>()
-    const now: typeof pending = []
-    const later: typeof pending = []
-    for (const item of pending) {
-      if (accounts.has(item.upload.accountKey)) later.push(item)
-      else {
-        accounts.add(item.upload.accountKey)
-        now.push(item)
-      }
-    }
-    const position: number[] = []
-    const systemTime: number[] = []
-    const value: number[] = []
-    const offset: number[] = []
-    const trend: number[] = []
-    now.forEach(({ upload }, i) => {
-      for (const r of upload.readings) {
-        position.push(i + 1)
-        systemTime.push(r.systemTime)
-        value.push(r.value)
-        offset.push(r.offsetMinutes)
-        trend.push(r.trend)
-      }
-    })
-    const { rows } = await run<InsertedBatchRow>(statement, [
-      now.map(({ upload }) => upload.accountKey),
-      now.map(({ upload }) => upload.receivedAt),
-      position,
-      systemTime,
-      value,
-      offset,
-      trend,
-    ])
-    for (const row of rows) {
-      answers[now[Number(row.i) - 1]!.index] = {
-        inserted: Number(row.inserted),
-        followed: row.followed === true,
-      }
-    }
-    pending = later
+  for (const row of rows) {
+    answers[Number(row.i) - 1] = { inserted: Number(row.inserted), followed: row.followed === true }
   }
   return answers
 }

@@ -58,9 +58,13 @@ import {
   sessionMonitoringBatchStatement,
   type LatestOneKey,
 } from './postgres-by-session-batch.js'
-import { insertReadingsBatch, insertReadingsBatchStatement } from './postgres-insert-batch.js'
+import {
+  distinctAccountRuns,
+  insertReadingsBatch,
+  insertReadingsBatchStatement,
+} from './postgres-insert-batch.js'
 import { PostgresLiveBus } from './postgres-live-bus.js'
-import { callFailure, coalescer } from '../coalescer.js'
+import { allOrEach, coalescer } from '../coalescer.js'
 import type { LiveBus } from '../../alerting/live-bus.js'
 import { egvArrayJson } from '../../share/egv-json.js'
 import type {
@@ -175,30 +179,35 @@ export class PostgresStore implements Store {
     const prefix = config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`
     this.#sessionReads = { one: latestOneStatement(prefix), many: latestManyStatement(prefix) }
     this.#sessionMonitoring = sessionMonitoringStatement(prefix)
-    const run: PostgresRun = (statement, values) => this.#run(statement, values)
+    const runStatement: PostgresRun = (statement, values) => this.#run(statement, values)
     const latestOneBatch = latestOneBatchStatement(prefix)
     this.#latestOne = coalescer(async (keys) => {
-      if (keys.length > 1) return readLatestOneBatch(run, latestOneBatch, keys)
+      // No per-call fallback: the inputs are checked (UUIDs, integer times), so a statement
+      // error here is one every call of the batch would meet alone.
+      if (keys.length > 1) return readLatestOneBatch(runStatement, latestOneBatch, keys)
       const { sessionId, since } = keys[0]!
-      return [await readLatestBySession(run, this.#sessionReads, sessionId, since, 1)]
+      return [await readLatestBySession(runStatement, this.#sessionReads, sessionId, since, 1)]
     }, MAX_BATCH)
     const monitoringBatch = sessionMonitoringBatchStatement(prefix)
     this.#monitoringBySession = coalescer(async (ids) => {
-      if (ids.length > 1) return readMonitoringBatch(run, monitoringBatch, ids)
-      return [await readMonitoringBySession(run, this.#sessionMonitoring, ids[0]!)]
+      if (ids.length > 1) return readMonitoringBatch(runStatement, monitoringBatch, ids)
+      return [await readMonitoringBySession(runStatement, this.#sessionMonitoring, ids[0]!)]
     }, MAX_BATCH)
     const insertBatch = insertReadingsBatchStatement(prefix)
     this.#uploads = coalescer(async (uploads) => {
-      if (uploads.length > 1) {
-        try {
-          return await insertReadingsBatch(run, insertBatch, uploads)
-        } catch (error) {
-          // A statement error (a deadlock with another instance's batch, a constraint) rolled
-          // the whole batch back: each upload is tried on its own, so that one fails alone.
-          if (connectionMayBeBroken(error)) throw error
-        }
+      const answers = new Array<InsertedReadings | Error>(uploads.length)
+      // One statement per run of distinct accounts, in arrival order; each run commits or fails
+      // (and falls back to one statement per upload) on its own.
+      for (const run of distinctAccountRuns(uploads)) {
+        const results = await allOrEach(
+          run.map(({ upload }) => upload),
+          (all) => insertReadingsBatch(runStatement, insertBatch, all),
+          (one) => this.#insertOne(one),
+          connectionMayBeBroken,
+        )
+        run.forEach(({ index }, i) => (answers[index] = results[i]!))
       }
-      return Promise.all(uploads.map((upload) => this.#insertOne(upload).catch(callFailure)))
+      return answers
     }, MAX_BATCH)
     this.#alerts = new PostgresAlerts(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,

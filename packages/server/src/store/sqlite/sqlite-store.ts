@@ -33,7 +33,7 @@ import { SqliteAlerts } from './sqlite-alerts.js'
 import { SqliteReadings } from './sqlite-readings.js'
 import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js'
-import { callFailure, coalescer } from '../coalescer.js'
+import { allOrEach, coalescer } from '../coalescer.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -58,7 +58,8 @@ function duplicateField(error: unknown): string | undefined {
 // disk: the database cannot serve now, and the same call may work later.
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|IOERR|CANTOPEN|FULL)(_|$)/
 
-// Uploads per shared transaction: bounds the wait of the last upload of a batch for its commit.
+// Uploads per shared transaction: bounds the wait of the first upload of a batch for its commit.
+// The event loop is blocked no longer than without batching: each upload's insert was synchronous.
 const MAX_UPLOAD_BATCH = 64
 
 /** Runs synchronous database work, raising outages as {@link StoreUnavailableError}. */
@@ -92,25 +93,14 @@ export class SqliteStore implements Store {
   #checkpointer: SqliteCheckpointer | undefined
   // Uploads of one event-loop turn share a transaction (coalescer.ts): one commit, one set of WAL
   // lock calls and writes for all of them (BENCHMARKS.md).
-  readonly #uploads = coalescer<ReadingsUpload, InsertedReadings>(async (uploads) => {
+  readonly #uploads = coalescer<ReadingsUpload, InsertedReadings>((uploads) => {
     const store = this.#readingsTable
-    if (uploads.length > 1) {
-      try {
-        return guard(() => store.insertMany(uploads))
-      } catch (error) {
-        // An outage (a lock held past the busy timeout, a full disk) fails every upload at once.
-        if (error instanceof StoreUnavailableError) throw error
-        // Otherwise the transaction rolled back and each upload is tried on its own, so that
-        // one that cannot be stored fails alone.
-      }
-    }
-    return uploads.map((upload) => {
-      try {
-        return guard(() => store.insert(upload))
-      } catch (error) {
-        return callFailure(error)
-      }
-    })
+    return allOrEach(
+      uploads,
+      (all) => guard(() => store.insertMany(all)),
+      (one) => guard(() => store.insert(one)),
+      (error) => error instanceof StoreUnavailableError,
+    )
   }, MAX_UPLOAD_BATCH)
   #closed = false
 
