@@ -26,9 +26,11 @@ Checkpoints a WAL-mode SQLite file on a worker thread, so that a commit rarely h
 WAL back into the database itself, with the two fsyncs that go with it (perf-ceiling.md §5:
 SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000 pages).
 PASSIVE checkpoints never wait for readers or writers. The writer keeps its automatic
-checkpoint: only a checkpoint in the writing connection, between its commits, lets the WAL start
-over from its beginning, so under sustained writes (more than the worker copies between two
-ticks) the automatic one still runs, over the pages the worker has not copied yet.
+checkpoint (SqliteStore raises it to 4,000 pages): only a checkpoint in the writing connection,
+between its commits, lets the WAL start over from its beginning, so under sustained writes the
+automatic one still runs, over the few pages the worker has not copied yet. Its fsyncs are what
+a commit waited for: under a load of uploads the writer slept in them, in the kernel's writeback
+wait, for a tenth of its time (BENCHMARKS.md).
 */
 export class SqliteCheckpointer {
   readonly #worker: Worker
