@@ -23,6 +23,8 @@ export interface ServerSpec {
   readonly cpu: number | undefined
   /** Extra environment variables. */
   readonly env?: Readonly<Record<string, string>>
+  /** Options for node itself, before the script. */
+  readonly nodeOptions?: readonly string[]
 }
 
 /**
@@ -30,7 +32,7 @@ Starts a server in its own process; its stdout (request logs) goes to /dev/null,
 destination as a log can have. Resolves once it answers `readyPath`.
 */
 export async function startServer(spec: ServerSpec): Promise<BenchServer> {
-  const node = [`${DIST_DIR}${spec.script}`, ...spec.args]
+  const node = [...(spec.nodeOptions ?? []), `${DIST_DIR}${spec.script}`, ...spec.args]
   const options = {
     stdio: ['ignore', 'ignore', 'pipe'] as ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...spec.env },

@@ -56,6 +56,8 @@ const only = options.only?.split(',')
 const baseline = options.baseline && resolve(options.baseline, 'index.js')
 const pin = !options['no-pin'] && availableParallelism() >= 2 && hasTaskset()
 const generator = chooseGenerator(options['load-generator'])
+// The node options of `npm start` (package.json), so that memory is measured as it runs.
+const GLUCOSHARE_NODE_OPTIONS = ['--max-semi-space-size=8']
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`)
@@ -193,6 +195,8 @@ async function prepare(): Promise<Measurement[]> {
         const server = await startServer({
           name: `${name}${variant}`,
           script: 'glucoshare-server.js',
+          // As `npm start` runs the server (package.json): a young generation of 8 MiB semi-spaces.
+          nodeOptions: GLUCOSHARE_NODE_OPTIONS,
           args: ['--db', location, '--port', String(port), '--now', String(info.now)].concat(
             '--log-level',
             options['log-level'],

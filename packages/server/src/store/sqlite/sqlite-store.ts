@@ -118,7 +118,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('synchronous = NORMAL')
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
-    this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 268_435_456)}`)
+    this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 67_108_864)}`)
   }
 
   async migrate(): Promise<void> {
