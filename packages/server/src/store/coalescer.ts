@@ -22,7 +22,7 @@ export function coalescer<K, V>(
 }
 
 /** What a batch answers for a call that failed on its own: an `Error`, as DataLoader requires. */
-function callFailure(error: unknown): Error {
+export function callFailure(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error))
 }
 

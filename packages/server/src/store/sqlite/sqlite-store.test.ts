@@ -128,4 +128,60 @@ describe('SqliteStore on a shared file', () => {
     await store.close()
     await expect(store.listAccounts()).rejects.toThrow(/closed/)
   })
+
+  it('fails the reads and uploads waiting for their shared transaction when it closes', async () => {
+    const store = await open()
+    const account = await store.createAccount({
+      id: randomUUID(),
+      kind: 'publisher',
+      username: 'alice',
+      displayName: 'Alice',
+      passwordHash: 'hash',
+      createdAt: 1,
+    })
+    const id = randomUUID()
+    await store.createSession({ id, accountKey: account.key, createdAt: 1, expiresAt: 2 })
+    // Started in this turn of the event loop, run in its check phase: after close() below.
+    const reads = Promise.allSettled([
+      store.readMonitoringBySession(id),
+      store.readEgvJsonBySession(id, 0, 1, false),
+      store.readEgvJsonBySession(id, 0, 288, true),
+    ])
+    await store.close()
+    for (const outcome of await reads) expect(outcome.status).toBe('rejected')
+
+    const again = await open()
+    const reading = { systemTime: 1_700_000_000_000, offsetMinutes: 0, value: 120, trend: 4 }
+    const upload = expect(again.insertReadings(account.key, [reading], 3)).rejects.toThrow(/closed/)
+    await again.close()
+    await upload
+  })
+
+  it('answers reads of one turn from one snapshot, each as alone', async () => {
+    const server = await open()
+    const cli = await open()
+    const account = await cli.createAccount({
+      id: randomUUID(),
+      kind: 'publisher',
+      username: 'alice',
+      displayName: 'Alice',
+      passwordHash: 'hash',
+      createdAt: 1,
+    })
+    const id = randomUUID()
+    await cli.createSession({ id, accountKey: account.key, createdAt: 1, expiresAt: 2 })
+    const reading = { systemTime: 1_700_000_000_000, offsetMinutes: 0, value: 120, trend: 4 }
+    await cli.insertReadings(account.key, [reading], 3)
+    const [monitoring, latest, day] = await Promise.all([
+      server.readMonitoringBySession(id),
+      server.readEgvJsonBySession(id, 0, 1, false),
+      server.readEgvJsonBySession(id, 0, 288, false),
+    ])
+    expect(monitoring?.monitoring.lastUploadAt).toBe(3)
+    expect(latest).toEqual(day)
+    expect(latest?.json).toContain('"Value":120')
+    // A write by another connection after that turn is seen by the next one.
+    await cli.insertReadings(account.key, [{ ...reading, systemTime: reading.systemTime + 1 }], 4)
+    expect((await server.readMonitoringBySession(id))?.monitoring.lastUploadAt).toBe(4)
+  })
 })

@@ -33,7 +33,7 @@ import { SqliteAlerts } from './sqlite-alerts.js'
 import { SqliteReadings } from './sqlite-readings.js'
 import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js'
-import { allOrEach, coalescer } from '../coalescer.js'
+import { allOrEach, callFailure, coalescer } from '../coalescer.js'
 import type {
   AcceptInvitationResult,
   AlertEventRecord,
@@ -66,16 +66,24 @@ const WRITER_CHECKPOINT_PAGES = 4000
 // The event loop is blocked no longer than without batching: each upload's insert was synchronous.
 const MAX_UPLOAD_BATCH = 64
 
+// Reads per shared read transaction.
+const MAX_READ_BATCH = 16
+
+/** An outage as {@link StoreUnavailableError}; any other error as it is. */
+function guardError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (error instanceof Error && typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new StoreUnavailableError(error.message, { cause: error })
+  }
+  return error
+}
+
 /** Runs synchronous database work, raising outages as {@link StoreUnavailableError}. */
 function guard<T>(work: () => T): T {
   try {
     return work()
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code
-    if (error instanceof Error && typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
-      throw new StoreUnavailableError(error.message, { cause: error })
-    }
-    throw error
+    throw guardError(error)
   }
 }
 
@@ -97,7 +105,7 @@ export class SqliteStore implements Store {
   #checkpointer: SqliteCheckpointer | undefined
   // Uploads of one event-loop turn share a transaction (coalescer.ts): one commit, one set of WAL
   // lock calls and writes for all of them (BENCHMARKS.md).
-  readonly #uploads = coalescer<ReadingsUpload, InsertedReadings>((uploads) => {
+  readonly #uploads = coalescer<ReadingsUpload, InsertedReadings>(async (uploads) => {
     const store = this.#readingsTable
     return allOrEach(
       uploads,
@@ -106,6 +114,13 @@ export class SqliteStore implements Store {
       (error) => error instanceof StoreUnavailableError,
     )
   }, MAX_UPLOAD_BATCH)
+  // Reads of one event-loop turn in one read transaction: one set of WAL lock calls (two `fcntl`
+  // and an `fstat`) for all of them instead of one per read (BENCHMARKS.md).
+  readonly #reads = coalescer<() => unknown, unknown>(
+    async (works) => this.#readAll(works),
+    MAX_READ_BATCH,
+  )
+  readonly #readAll: (works: readonly (() => unknown)[]) => (unknown | Error)[]
   #closed = false
 
   constructor(config: SqliteStoreConfig) {
@@ -119,6 +134,23 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
     this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 67_108_864)}`)
+    const readAll = this.#db.transaction((works: readonly (() => unknown)[]) =>
+      works.map((work) => {
+        try {
+          return guard(work)
+        } catch (error) {
+          return callFailure(error)
+        }
+      }),
+    )
+    this.#readAll = (works) => {
+      try {
+        return readAll(works)
+      } catch (error) {
+        // BEGIN or COMMIT failed (the connection closed meanwhile): every read fails with it.
+        return works.map(() => callFailure(guardError(error)))
+      }
+    }
   }
 
   async migrate(): Promise<void> {
@@ -402,7 +434,7 @@ export class SqliteStore implements Store {
     if (this.#closed) throw new Error('the store is closed')
     const read = this.#sessionMonitoring
     if (!read) throw new Error('call migrate() before using the store')
-    return guard(() => read(sessionId))
+    return this.#read(() => read(sessionId))
   }
 
   async setMonitoringActive(accountKey: number, active: boolean): Promise<void> {
@@ -465,7 +497,12 @@ export class SqliteStore implements Store {
     legacy: boolean,
   ): Promise<SessionEgvJson | undefined> {
     const readings = this.#readingsTable
-    return guard(() => readings.egvJsonBySession(sessionId, since, limit, legacy))
+    return this.#read(() => readings.egvJsonBySession(sessionId, since, limit, legacy))
+  }
+
+  /** Runs synchronous read work in the read transaction of this loop turn's reads. */
+  #read<T>(work: () => T): Promise<T> {
+    return this.#reads.load(work) as Promise<T>
   }
 
   get #readingsTable(): SqliteReadings {
