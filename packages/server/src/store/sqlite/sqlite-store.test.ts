@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
+import type { Account } from '../store.js'
 import { runStoreTests } from '../store.case.js'
 import { runFollowerStoreTests } from '../follower-store.case.js'
 import { SqliteStore } from './sqlite-store.js'
@@ -34,6 +35,21 @@ describe('SqliteStore on a shared file', () => {
     opened.push(store)
     await store.migrate()
     return store
+  }
+
+  /** A publisher, alice, and a session of hers. */
+  async function aliceWithSession(store: SqliteStore): Promise<{ account: Account; id: string }> {
+    const account = await store.createAccount({
+      id: randomUUID(),
+      kind: 'publisher',
+      username: 'alice',
+      displayName: 'Alice',
+      passwordHash: 'hash',
+      createdAt: 1,
+    })
+    const id = randomUUID()
+    await store.createSession({ id, accountKey: account.key, createdAt: 1, expiresAt: 2 })
+    return { account, id }
   }
 
   beforeEach(() => {
@@ -131,16 +147,7 @@ describe('SqliteStore on a shared file', () => {
 
   it('fails the reads and uploads waiting for their shared transaction when it closes', async () => {
     const store = await open()
-    const account = await store.createAccount({
-      id: randomUUID(),
-      kind: 'publisher',
-      username: 'alice',
-      displayName: 'Alice',
-      passwordHash: 'hash',
-      createdAt: 1,
-    })
-    const id = randomUUID()
-    await store.createSession({ id, accountKey: account.key, createdAt: 1, expiresAt: 2 })
+    const { account, id } = await aliceWithSession(store)
     // Started in this turn of the event loop, run in its check phase: after close() below.
     const reads = Promise.allSettled([
       store.readMonitoringBySession(id),
@@ -160,16 +167,7 @@ describe('SqliteStore on a shared file', () => {
   it('answers reads of one turn from one snapshot, each as alone', async () => {
     const server = await open()
     const cli = await open()
-    const account = await cli.createAccount({
-      id: randomUUID(),
-      kind: 'publisher',
-      username: 'alice',
-      displayName: 'Alice',
-      passwordHash: 'hash',
-      createdAt: 1,
-    })
-    const id = randomUUID()
-    await cli.createSession({ id, accountKey: account.key, createdAt: 1, expiresAt: 2 })
+    const { account, id } = await aliceWithSession(cli)
     const reading = { systemTime: 1_700_000_000_000, offsetMinutes: 0, value: 120, trend: 4 }
     await cli.insertReadings(account.key, [reading], 3)
     const [monitoring, latest, day] = await Promise.all([
