@@ -164,6 +164,8 @@ export class PostgresStore implements Store {
   readonly #latestOne: DataLoader<LatestOneKey, SessionReadings | undefined>
   readonly #monitoringBySession: DataLoader<string, SessionMonitoring | undefined>
   readonly #uploads: DataLoader<ReadingsUpload, InsertedReadings>
+  // #run as a plain function, for the modules that run this store's statements.
+  readonly #runStatement: PostgresRun = (statement, values) => this.#run(statement, values)
   #migrated = false
   #closing: Promise<void> | undefined
 
@@ -179,19 +181,20 @@ export class PostgresStore implements Store {
     const prefix = config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`
     this.#sessionReads = { one: latestOneStatement(prefix), many: latestManyStatement(prefix) }
     this.#sessionMonitoring = sessionMonitoringStatement(prefix)
-    const runStatement: PostgresRun = (statement, values) => this.#run(statement, values)
     const latestOneBatch = latestOneBatchStatement(prefix)
     this.#latestOne = coalescer(async (keys) => {
       // No per-call fallback: the inputs are checked (UUIDs, integer times), so a statement
       // error here is one every call of the batch would meet alone.
-      if (keys.length > 1) return readLatestOneBatch(runStatement, latestOneBatch, keys)
+      if (keys.length > 1) return readLatestOneBatch(this.#runStatement, latestOneBatch, keys)
       const { sessionId, since } = keys[0]!
-      return [await readLatestBySession(runStatement, this.#sessionReads, sessionId, since, 1)]
+      return [
+        await readLatestBySession(this.#runStatement, this.#sessionReads, sessionId, since, 1),
+      ]
     }, MAX_BATCH)
     const monitoringBatch = sessionMonitoringBatchStatement(prefix)
     this.#monitoringBySession = coalescer(async (ids) => {
-      if (ids.length > 1) return readMonitoringBatch(runStatement, monitoringBatch, ids)
-      return [await readMonitoringBySession(runStatement, this.#sessionMonitoring, ids[0]!)]
+      if (ids.length > 1) return readMonitoringBatch(this.#runStatement, monitoringBatch, ids)
+      return [await readMonitoringBySession(this.#runStatement, this.#sessionMonitoring, ids[0]!)]
     }, MAX_BATCH)
     const insertBatch = insertReadingsBatchStatement(prefix)
     this.#uploads = coalescer(async (uploads) => {
@@ -201,7 +204,7 @@ export class PostgresStore implements Store {
       for (const run of distinctAccountRuns(uploads)) {
         const results = await allOrEach(
           run.map(({ upload }) => upload),
-          (all) => insertReadingsBatch(runStatement, insertBatch, all),
+          (all) => insertReadingsBatch(this.#runStatement, insertBatch, all),
           (one) => this.#insertOne(one),
           connectionMayBeBroken,
         )
@@ -212,7 +215,7 @@ export class PostgresStore implements Store {
     this.#alerts = new PostgresAlerts(
       config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
       {
-        run: (statement, values) => this.#run(statement, values),
+        run: this.#runStatement,
         transaction: (work) => {
           this.#ensureReady()
           return this.#transaction(work)
@@ -597,13 +600,7 @@ export class PostgresStore implements Store {
     const found =
       Math.trunc(limit) === 1
         ? await this.#latestOne.load({ sessionId, since })
-        : await readLatestBySession(
-            (statement, values) => this.#run(statement, values),
-            this.#sessionReads,
-            sessionId,
-            since,
-            limit,
-          )
+        : await readLatestBySession(this.#runStatement, this.#sessionReads, sessionId, since, limit)
     // Rendered in node. Rendering in SQL, as the SQLite store does, is not tried on PostgreSQL yet.
     return found && { session: found.session, json: egvArrayJson(found.readings, legacy) }
   }

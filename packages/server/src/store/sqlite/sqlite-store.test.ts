@@ -37,9 +37,9 @@ describe('SqliteStore on a shared file', () => {
     return store
   }
 
-  /** A publisher, alice, and a session of hers. */
-  async function aliceWithSession(store: SqliteStore): Promise<{ account: Account; id: string }> {
-    const account = await store.createAccount({
+  /** Creates the publisher alice. */
+  function createAlice(store: SqliteStore): Promise<Account> {
+    return store.createAccount({
       id: randomUUID(),
       kind: 'publisher',
       username: 'alice',
@@ -47,6 +47,11 @@ describe('SqliteStore on a shared file', () => {
       passwordHash: 'hash',
       createdAt: 1,
     })
+  }
+
+  /** The publisher alice and a session of hers. */
+  async function aliceWithSession(store: SqliteStore): Promise<{ account: Account; id: string }> {
+    const account = await createAlice(store)
     const id = randomUUID()
     await store.createSession({ id, accountKey: account.key, createdAt: 1, expiresAt: 2 })
     return { account, id }
@@ -67,14 +72,7 @@ describe('SqliteStore on a shared file', () => {
     const server = await open()
     const cli = await open()
 
-    const account = await cli.createAccount({
-      id: randomUUID(),
-      kind: 'publisher',
-      username: 'alice',
-      displayName: 'Alice',
-      passwordHash: 'hash',
-      createdAt: 1,
-    })
+    const account = await createAlice(cli)
     expect(await server.findAccountByLogin('ALICE')).toEqual(account)
 
     const reading = { systemTime: 1_700_000_000_000, offsetMinutes: -300, value: 120, trend: 4 }

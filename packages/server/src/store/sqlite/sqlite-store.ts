@@ -114,8 +114,8 @@ export class SqliteStore implements Store {
       (error) => error instanceof StoreUnavailableError,
     )
   }, MAX_UPLOAD_BATCH)
-  // Reads of one event-loop turn in one read transaction: one set of WAL lock calls (two `fcntl`
-  // and an `fstat`) for all of them instead of one per read (BENCHMARKS.md).
+  // Reads of one event-loop turn in one read transaction: starting a WAL read transaction cost
+  // about as much as a read itself, and now one start serves them all (BENCHMARKS.md).
   readonly #reads = coalescer<() => unknown, unknown>(
     async (works) => this.#readAll(works),
     MAX_READ_BATCH,
