@@ -17,6 +17,7 @@ import { faultAnswer, toFault, type ShareAnswer } from './share/share-answer.js'
 import { shareRequestListener } from './node/share-request-listener.js'
 import { buildOpenApiDocument } from './openapi/openapi-document.js'
 import { redactedUrl } from './share/redact.js'
+import { stdoutLogDestination } from './node/turn-log-destination.js'
 import { answerBeforeStrayBytes } from './node/answer-before-stray-bytes.js'
 import { drainOnClose } from './node/drain-on-close.js'
 import { RequestLog } from './request-log.js'
@@ -230,13 +231,10 @@ export async function createApp(options: AppOptions): Promise<App> {
 
 function loggerOptions(logger: AppOptions['logger']): NonNullable<FastifyServerOptions['logger']> {
   if (!logger) return false
-  // pino's default destination writes each line synchronously: on a fast destination that is
-  // cheaper than its asynchronous one, which hands every write to libuv's thread pool
-  // (BENCHMARKS.md).
-  const stream = logger === true ? undefined : logger.destination
+  const stream = (logger !== true && logger.destination) || stdoutLogDestination()
   return {
     level: logger === true ? 'info' : logger.level,
-    ...(stream ? { stream } : {}),
+    stream,
     serializers: {
       req: (request: { method: string; url: string }) => ({
         method: request.method,

@@ -145,8 +145,11 @@ describe('the Share request listener over real sockets', () => {
 
     const completed = lines.filter((line) => line['msg'] === 'request completed')
     expect(completed.map((line) => [line['req'], line['res']])).toEqual([
-      [{ method: 'POST', url: `${READ}?sessionId=…&minutes=…&maxCount=…` }, { statusCode: 200 }],
-      [{ method: 'POST', url: `${READ}?SessionID=…` }, { statusCode: 500 }],
+      [
+        { method: 'POST', url: `${READ}?sessionId=***&minutes=***&maxCount=***` },
+        { statusCode: 200 },
+      ],
+      [{ method: 'POST', url: `${READ}?SessionID=***` }, { statusCode: 500 }],
       [{ method: 'GET', url: '/openapi.json' }, { statusCode: 200 }],
     ])
     for (const line of completed) {
