@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { turnLogDestination } from './turn-log-destination.js'
+import { turnLogDestination, type TurnLogDestination } from './turn-log-destination.js'
 
 const BUILT = fileURLToPath(new URL('../../dist/node/turn-log-destination.js', import.meta.url))
 
@@ -20,6 +20,19 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+/** Runs `test` with a destination writing to a new file, and a function reading that file. */
+async function withLogFile(
+  test: (destination: TurnLogDestination, written: () => string) => Promise<void>,
+): Promise<void> {
+  const path = join(dir, 'log')
+  const fd = openSync(path, 'w')
+  try {
+    await test(turnLogDestination(fd), () => readFileSync(path, 'utf8'))
+  } finally {
+    closeSync(fd)
+  }
+}
 
 /** Runs `body` in a child node process that has `destination` on its standard output. */
 function runChild(body: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
@@ -36,36 +49,26 @@ ${body}`
 
 describe('turnLogDestination', () => {
   it('holds the lines of a turn and writes them, in order, when the turn ends', async () => {
-    const path = join(dir, 'log')
-    const fd = openSync(path, 'w')
-    try {
-      const destination = turnLogDestination(fd)
+    await withLogFile(async (destination, written) => {
       destination.write('{"n":1}\n')
       destination.write('{"n":2}\n')
-      expect(readFileSync(path, 'utf8')).toBe('')
+      expect(written()).toBe('')
       await nextTurn()
-      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n')
+      expect(written()).toBe('{"n":1}\n{"n":2}\n')
       destination.write('{"n":3}\n')
       await nextTurn()
-      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n')
-    } finally {
-      closeSync(fd)
-    }
+      expect(written()).toBe('{"n":1}\n{"n":2}\n{"n":3}\n')
+    })
   })
 
   it('writes what it holds at once on flushSync, and nothing twice', async () => {
-    const path = join(dir, 'log')
-    const fd = openSync(path, 'w')
-    try {
-      const destination = turnLogDestination(fd)
+    await withLogFile(async (destination, written) => {
       destination.write('{"msg":"é ✓"}\n')
       destination.flushSync()
-      expect(readFileSync(path, 'utf8')).toBe('{"msg":"é ✓"}\n')
+      expect(written()).toBe('{"msg":"é ✓"}\n')
       await nextTurn()
-      expect(readFileSync(path, 'utf8')).toBe('{"msg":"é ✓"}\n')
-    } finally {
-      closeSync(fd)
-    }
+      expect(written()).toBe('{"msg":"é ✓"}\n')
+    })
   })
 
   it('drops the lines, without throwing, when the destination fails', async () => {
