@@ -20,27 +20,24 @@ call for a turn's requests instead of one per line. pino's synchronous destinati
 call and measured the line twice for every request, about 5 µs of a 60 µs read; its asynchronous
 one hands each write to libuv's thread pool, which costs more (BENCHMARKS.md). A line waits at
 most for the rest of its turn; lines still held when the process exits are written by the `exit`
-hook, so only a kill signal that cannot be caught (SIGKILL) loses them: one turn's worth.
+hook, so only a signal that ends the process without an exit loses them (SIGKILL, or one the
+process does not handle: `glucoshare serve` handles SIGINT and SIGTERM): one turn's worth.
 A destination that fails for another reason than a full pipe (its reader went away) drops the
 lines: the server goes on without its log.
 */
 export function turnLogDestination(fd: number): TurnLogDestination {
   let held: string[] = []
-  let exitHook = false
   const flushSync = (): void => {
     if (held.length === 0) return
-    const bytes = Buffer.from(held.length === 1 ? held[0]! : held.join(''))
+    const bytes = Buffer.from(held.join(''))
     held = []
     writeAll(fd, bytes)
   }
+  process.once('exit', flushSync)
   return {
     write(line) {
       if (held.length === 0) setImmediate(flushSync)
       held.push(line)
-      if (!exitHook) {
-        exitHook = true
-        process.once('exit', flushSync)
-      }
     },
     flushSync,
   }

@@ -46,12 +46,10 @@ export async function readLatestOneBatch(
     keys.map((key) => key.sessionId),
     keys.map((key) => key.since),
   ])
-  const answers = new Array<SessionReadings | undefined>(keys.length).fill(undefined)
-  for (const row of rows) {
-    const index = Number(row.i) - 1
-    answers[index] = { session: toSession(keys[index]!.sessionId, row), readings: readingsOf(row) }
-  }
-  return answers
+  return answersInKeyOrder(keys.length, rows, (row, index) => ({
+    session: toSession(keys[index]!.sessionId, row),
+    readings: readingsOf(row),
+  }))
 }
 
 interface SessionMonitoringBatchRow extends MonitoringRow, SessionRow {
@@ -81,13 +79,25 @@ export async function readMonitoringBatch(
   sessionIds: readonly string[],
 ): Promise<(SessionMonitoring | undefined)[]> {
   const { rows } = await run<SessionMonitoringBatchRow>(statement, [sessionIds])
-  const answers = new Array<SessionMonitoring | undefined>(sessionIds.length).fill(undefined)
+  return answersInKeyOrder(sessionIds.length, rows, (row, index) => ({
+    session: toSession(sessionIds[index]!, row),
+    monitoring: toMonitoring(row.monitoring_active === true, row),
+  }))
+}
+
+/**
+Each row's answer at the position of its key (`i`, from `WITH ORDINALITY`, counts from 1);
+undefined for a key without a row (no such session).
+*/
+function answersInKeyOrder<R extends { i: number }, A>(
+  count: number,
+  rows: readonly R[],
+  answer: (row: R, index: number) => A,
+): (A | undefined)[] {
+  const answers = new Array<A | undefined>(count).fill(undefined)
   for (const row of rows) {
     const index = Number(row.i) - 1
-    answers[index] = {
-      session: toSession(sessionIds[index]!, row),
-      monitoring: toMonitoring(row.monitoring_active === true, row),
-    }
+    answers[index] = answer(row, index)
   }
   return answers
 }

@@ -172,13 +172,9 @@ export class PostgresStore implements Store {
   constructor(config: PostgresStoreConfig) {
     this.#config = config
     this.#schema = config.schema
-    this.#statements = postgresStatements(
-      config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
-    )
-    this.#contactStatements = postgresContactStatements(
-      config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
-    )
     const prefix = config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`
+    this.#statements = postgresStatements(prefix)
+    this.#contactStatements = postgresContactStatements(prefix)
     this.#sessionReads = { one: latestOneStatement(prefix), many: latestManyStatement(prefix) }
     this.#sessionMonitoring = sessionMonitoringStatement(prefix)
     const latestOneBatch = latestOneBatchStatement(prefix)
@@ -212,16 +208,13 @@ export class PostgresStore implements Store {
       }
       return answers
     }, MAX_BATCH)
-    this.#alerts = new PostgresAlerts(
-      config.schema === undefined ? '' : `${escapeIdentifier(config.schema)}.`,
-      {
-        run: this.#runStatement,
-        transaction: (work) => {
-          this.#ensureReady()
-          return this.#transaction(work)
-        },
+    this.#alerts = new PostgresAlerts(prefix, {
+      run: this.#runStatement,
+      transaction: (work) => {
+        this.#ensureReady()
+        return this.#transaction(work)
       },
-    )
+    })
     const types = new TypeOverrides()
     types.setTypeParser(20, 'text', parseBigint) // int8
     this.#pool = new Pool({

@@ -137,9 +137,9 @@ export class SqliteStore implements Store {
     const readAll = this.#db.transaction((works: readonly (() => unknown)[]) =>
       works.map((work) => {
         try {
-          return guard(work)
+          return work()
         } catch (error) {
-          return callFailure(error)
+          return callFailure(guardError(error))
         }
       }),
     )
