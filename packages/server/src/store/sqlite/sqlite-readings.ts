@@ -9,6 +9,7 @@ import type {
   SessionEgvJson,
 } from '../store.js'
 import { egvArrayJsonSql } from './sqlite-egv-json.js'
+import { SqliteLatestCache, type LatestReading } from './sqlite-latest-cache.js'
 
 /** One row: the session's columns, then one reading's (null when the account has none). */
 type SessionReadingRow = [
@@ -45,11 +46,13 @@ about twice the time of arrays (BENCHMARKS.md). For one reading, one statement j
 session, its account and the reading: one read transaction, one set of WAL lock calls. For
 more, the session's columns would repeat on every row and cost more than a second statement, so
 the readings come from their own statement, which renders them as Share's EGV array in SQLite
-(sqlite-egv-json.ts).
+(sqlite-egv-json.ts). Sessions and newest readings are kept in memory for reads of the newest
+reading (sqlite-latest-cache.ts), which the store must check at the start of each read
+transaction (`checkCache`).
 */
 export class SqliteReadings {
   readonly #db: Database.Database
-  readonly #withOne: Database.Statement<[number, string], SessionReadingRow>
+  readonly #withOne: Database.Statement<[string], SessionReadingRow>
   readonly #session: Database.Statement<[string], SessionRow>
   // One statement per LIMIT: a bound LIMIT makes SQLite plan worse (perf-ceiling.md §3).
   readonly #byLimit = new Map<number, Database.Statement<[number, number], ReadingTuple>>()
@@ -57,9 +60,11 @@ export class SqliteReadings {
   readonly #jsonByLimit = new Map<number, Database.Statement<[number, number], string>>()
   readonly #insert: (upload: ReadingsUpload) => InsertedReadings
   readonly #insertMany: (uploads: readonly ReadingsUpload[]) => InsertedReadings[]
+  readonly #cache: SqliteLatestCache
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, cacheEntries: number) {
     this.#db = db
+    this.#cache = new SqliteLatestCache(db, cacheEntries)
     const insertReading = db.prepare<[number, number, number, number, number]>(
       `INSERT INTO readings (account_key, system_time, offset_minutes, value, trend)
        VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -95,12 +100,13 @@ export class SqliteReadings {
       uploads.map(insertOne),
     )
     // The session is found by primary key (one row), so SQLite reads the reading in primary key
-    // order and stops at the limit: no sort.
+    // order and stops at the limit: no sort. The newest reading, however old: the cache keeps it
+    // for any window.
     this.#withOne = db
-      .prepare<[number, string], SessionReadingRow>(
+      .prepare<[string], SessionReadingRow>(
         `SELECT ${SESSION_COLUMNS}, r.system_time, r.offset_minutes, r.value, r.trend
          FROM ${SESSION_FROM}
-         LEFT JOIN readings r ON r.account_key = s.account_key AND r.system_time >= ?
+         LEFT JOIN readings r ON r.account_key = s.account_key
          WHERE s.session_id = ? ORDER BY r.system_time DESC LIMIT 1`,
       )
       .raw(true)
@@ -116,7 +122,7 @@ export class SqliteReadings {
   the upload; answers how many were new and whether an active follower exists.
   */
   insert(upload: ReadingsUpload): InsertedReadings {
-    return this.#insert(upload)
+    return this.#stored([upload], () => this.#insert(upload))
   }
 
   /**
@@ -124,7 +130,21 @@ export class SqliteReadings {
   WAL writes and lock calls for all of them. Answers one result per upload, in order.
   */
   insertMany(uploads: readonly ReadingsUpload[]): InsertedReadings[] {
-    return this.#insertMany(uploads)
+    return this.#stored(uploads, () => this.#insertMany(uploads))
+  }
+
+  // An upload's transaction changes only its account's readings and upload mark, as the cache
+  // requires.
+  #stored<T>(uploads: readonly ReadingsUpload[], store: () => T): T {
+    return this.#cache.writeReadings(
+      uploads.map((upload) => upload.accountKey),
+      store,
+    )
+  }
+
+  /** Makes the cache agree with the file. Call first in every read transaction. */
+  checkCache(): void {
+    this.#cache.check()
   }
 
   /** Readings with system time at or after `since`, newest first, at most `limit`. */
@@ -150,13 +170,21 @@ export class SqliteReadings {
   ): SessionEgvJson | undefined {
     const count = Math.trunc(limit)
     if (count <= 1) {
-      const row = this.#withOne.get(since, sessionId)
-      if (!row) return undefined
-      const readings: Reading[] =
-        count === 1 && row[5] !== null
-          ? [{ systemTime: row[5], offsetMinutes: row[6]!, value: row[7]!, trend: row[8]! }]
-          : []
-      return { session: toSession(sessionId, row), json: egvArrayJson(readings, legacy) }
+      const cache = this.#cache
+      let session = cache.session(sessionId)
+      let latest = session && cache.latest(session.accountKey)
+      if (!session || !latest) {
+        const row = this.#withOne.get(sessionId)
+        if (!row) return undefined
+        session = toSession(sessionId, row)
+        latest = cache.remember(
+          session,
+          row[5] === null
+            ? null
+            : { systemTime: row[5], offsetMinutes: row[6]!, value: row[7]!, trend: row[8]! },
+        )
+      }
+      return { session, json: latestJson(latest, since, count, legacy) }
     }
     const row = this.#session.get(sessionId)
     if (!row) return undefined
@@ -200,6 +228,14 @@ function toSession(id: string, row: SessionRow | SessionReadingRow): Session {
     createdAt: row[3],
     expiresAt: row[4],
   }
+}
+
+// The newest reading's EGV array, rendered once per form.
+function latestJson(latest: LatestReading, since: number, count: number, legacy: boolean): string {
+  const { reading } = latest
+  if (count !== 1 || reading === null || reading.systemTime < since) return '[]'
+  if (legacy) return (latest.legacyJson ??= egvArrayJson([reading], true))
+  return (latest.json ??= egvArrayJson([reading], false))
 }
 
 function toReading(row: ReadingTuple): Reading {

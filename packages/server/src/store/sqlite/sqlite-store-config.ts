@@ -19,4 +19,10 @@ export interface SqliteStoreConfig {
   @default 20 ms
   */
   readonly checkpointIntervalMs?: number
+  /**
+  Sessions, and accounts' newest readings, kept in memory for reads of the newest reading
+  (`SqliteLatestCache`; never stale, whoever writes the file). About 400 bytes an entry.
+  @default 20000
+  */
+  readonly cacheEntries?: number
 }

@@ -9,6 +9,7 @@ import { runStoreTests } from '../store.case.js'
 import { runFollowerStoreTests } from '../follower-store.case.js'
 import { SqliteStore } from './sqlite-store.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
+import { egvArrayJson } from '../../share/egv-json.js'
 
 const openSqliteStore = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'glucoshare-store-'))
@@ -30,8 +31,8 @@ describe('SqliteStore on a shared file', () => {
   let path: string
   const opened: SqliteStore[] = []
 
-  async function open(): Promise<SqliteStore> {
-    const store = new SqliteStore({ path })
+  async function open(cacheEntries?: number): Promise<SqliteStore> {
+    const store = new SqliteStore({ path, ...(cacheEntries === undefined ? {} : { cacheEntries }) })
     opened.push(store)
     await store.migrate()
     return store
@@ -179,5 +180,84 @@ describe('SqliteStore on a shared file', () => {
     // A write by another connection after that turn is seen by the next one.
     await cli.insertReadings(account.key, [{ ...reading, systemTime: reading.systemTime + 1 }], 4)
     expect((await server.readMonitoringBySession(id))?.monitoring.lastUploadAt).toBe(4)
+  })
+
+  describe('the cache of the newest readings', () => {
+    const at = (minute: number, value: number) => ({
+      systemTime: 1_700_000_000_000 + minute * 60_000,
+      offsetMinutes: -300,
+      value,
+      trend: 4,
+    })
+    const newest = async (store: SqliteStore, id: string) =>
+      (await store.readEgvJsonBySession(id, 0, 1, false))?.json
+
+    it("answers what the file holds after this store's and other connections' writes", async () => {
+      const server = await open()
+      const cli = await open()
+      const { account, id } = await aliceWithSession(server)
+      expect(await newest(server, id)).toBe('[]')
+
+      await server.insertReadings(account.key, [at(0, 120)], 3)
+      expect(await newest(server, id)).toBe(egvArrayJson([at(0, 120)], false))
+      await cli.insertReadings(account.key, [at(1, 121)], 4)
+      expect(await newest(server, id)).toBe(egvArrayJson([at(1, 121)], false))
+      // An older reading arriving late is stored, but the newest stays the newest.
+      await server.insertReadings(account.key, [at(-5, 90)], 5)
+      expect(await newest(server, id)).toBe(egvArrayJson([at(1, 121)], false))
+
+      await server.endSession(id, 1)
+      expect((await server.readEgvJsonBySession(id, 0, 1, false))?.session.expiresAt).toBe(1)
+      await cli.purgeSessions(2)
+      expect(await server.readEgvJsonBySession(id, 0, 1, false)).toBeUndefined()
+    })
+
+    it('applies the window and the count to the cached reading, in both forms', async () => {
+      const store = await open()
+      const { account, id } = await aliceWithSession(store)
+      await store.insertReadings(account.key, [at(0, 120)], 3)
+      const reading = at(0, 120)
+      expect(await newest(store, id)).toBe(egvArrayJson([reading], false))
+      const read = (since: number, count: number, legacy: boolean) =>
+        store.readEgvJsonBySession(id, since, count, legacy).then((found) => found?.json)
+      expect(await read(reading.systemTime, 1, true)).toBe(egvArrayJson([reading], true))
+      expect(await read(reading.systemTime + 1, 1, false)).toBe('[]')
+      expect(await read(0, 0, false)).toBe('[]')
+      expect(await read(0, 1, false)).toBe(egvArrayJson([reading], false))
+    })
+
+    it('answers the same with room for one entry and with none', async () => {
+      for (const cacheEntries of [0, 1]) {
+        const store = await open(cacheEntries)
+        const alice = await aliceWithSession(store)
+        const bob = await store.createAccount({
+          id: randomUUID(),
+          kind: 'publisher',
+          username: `bob${cacheEntries}`,
+          displayName: 'Bob',
+          passwordHash: 'hash',
+          createdAt: 1,
+        })
+        const bobSession = randomUUID()
+        await store.createSession({
+          id: bobSession,
+          accountKey: bob.key,
+          createdAt: 1,
+          expiresAt: 2,
+        })
+        for (let minute = 0; minute < 3; minute++) {
+          await store.insertReadings(alice.account.key, [at(minute, 100 + minute)], 3)
+          await store.insertReadings(bob.key, [at(minute, 200 + minute)], 3)
+          const [forAlice, forBob] = await Promise.all([
+            newest(store, alice.id),
+            newest(store, bobSession),
+          ])
+          expect(forAlice).toBe(egvArrayJson([at(minute, 100 + minute)], false))
+          expect(forBob).toBe(egvArrayJson([at(minute, 200 + minute)], false))
+        }
+        await store.close()
+        rmSync(path, { force: true })
+      }
+    })
   })
 })

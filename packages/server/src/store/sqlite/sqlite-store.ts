@@ -102,6 +102,7 @@ export class SqliteStore implements Store {
   #readings: SqliteReadings | undefined
   #sessionMonitoring: ((sessionId: string) => SessionMonitoring | undefined) | undefined
   readonly #checkpointIntervalMs: number
+  readonly #cacheEntries: number
   #checkpointer: SqliteCheckpointer | undefined
   // Uploads of one event-loop turn share a transaction (coalescer.ts): one commit, one set of WAL
   // lock calls and writes for all of them (BENCHMARKS.md).
@@ -127,6 +128,7 @@ export class SqliteStore implements Store {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true })
     this.#checkpointIntervalMs =
       config.path === ':memory:' ? 0 : (config.checkpointIntervalMs ?? 20)
+    this.#cacheEntries = Math.max(0, Math.trunc(config.cacheEntries ?? 20_000))
     this.#db = new Database(config.path)
     this.#db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a process crash; only power loss can drop the last ones.
@@ -134,15 +136,16 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
     this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 67_108_864)}`)
-    const readAll = this.#db.transaction((works: readonly (() => unknown)[]) =>
-      works.map((work) => {
+    const readAll = this.#db.transaction((works: readonly (() => unknown)[]) => {
+      this.#readings?.checkCache()
+      return works.map((work) => {
         try {
           return work()
         } catch (error) {
           return callFailure(guardError(error))
         }
-      }),
-    )
+      })
+    })
     this.#readAll = (works) => {
       try {
         return readAll(works)
@@ -179,7 +182,7 @@ export class SqliteStore implements Store {
     this.#statements = this.prepareStatements()
     this.#contactStore = new SqliteContacts(this.#db, guard)
     this.#alertStore = new SqliteAlerts(this.#db, guard)
-    this.#readings = new SqliteReadings(this.#db)
+    this.#readings = new SqliteReadings(this.#db, this.#cacheEntries)
     this.#sessionMonitoring = prepareSessionMonitoring(this.#db)
   }
 

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Reading, Session } from '../store.js'
+import { SqliteLatestCache } from './sqlite-latest-cache.js'
+
+const reading: Reading = { systemTime: 1_700_000_000_000, offsetMinutes: 0, value: 120, trend: 4 }
+
+function session(id: string, accountKey: number): Session {
+  return {
+    id,
+    accountKey,
+    accountId: `account-${accountKey}`,
+    kind: 'publisher',
+    createdAt: 1,
+    expiresAt: 2,
+  }
+}
+
+describe('SqliteLatestCache', () => {
+  let dir: string
+  let db: Database.Database
+  let other: Database.Database
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'glucoshare-cache-'))
+    db = new Database(join(dir, 'cache.db'))
+    db.pragma('journal_mode = WAL')
+    db.exec('CREATE TABLE t (x INTEGER)')
+    other = new Database(join(dir, 'cache.db'))
+  })
+
+  afterEach(() => {
+    db.close()
+    other.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** A cache checked in a read transaction, as SqliteStore checks it, holding accounts 1 and 2. */
+  function filled(maxEntries = 10): { cache: SqliteLatestCache; check: () => void } {
+    const cache = new SqliteLatestCache(db, maxEntries)
+    const check = db.transaction(() => cache.check())
+    check()
+    cache.remember(session('a', 1), reading)
+    cache.remember(session('b', 2), null)
+    return { cache, check }
+  }
+
+  const insert = (into: Database.Database) => into.prepare('INSERT INTO t VALUES (1)').run()
+
+  it('keeps what it holds while nothing writes', () => {
+    const { cache, check } = filled()
+    check()
+    expect(cache.session('a')).toEqual(session('a', 1))
+    expect(cache.latest(1)?.reading).toEqual(reading)
+    expect(cache.latest(2)?.reading).toBeNull()
+    expect(cache.latest(3)).toBeUndefined()
+  })
+
+  it('drops only the uploaded accounts after a write of readings it is told of', () => {
+    const { cache, check } = filled()
+    cache.writeReadings([1], () => db.transaction(() => (insert(db), insert(db)))())
+    check()
+    expect(cache.latest(1)).toBeUndefined()
+    expect(cache.latest(2)?.reading).toBeNull()
+    expect(cache.session('a')).toBeDefined()
+  })
+
+  it("drops everything after this connection's write it was not told of", () => {
+    const { cache, check } = filled()
+    insert(db)
+    check()
+    expect(cache.session('a')).toBeUndefined()
+    expect(cache.latest(2)).toBeUndefined()
+  })
+
+  it("drops everything after another connection's commit", () => {
+    const { cache, check } = filled()
+    insert(other)
+    check()
+    expect(cache.session('b')).toBeUndefined()
+    expect(cache.latest(1)).toBeUndefined()
+  })
+
+  it('credits nothing when the write fails, and drops everything if it had changed rows', () => {
+    const { cache, check } = filled()
+    const failing = db.transaction(() => {
+      insert(db)
+      throw new Error('rolled back')
+    })
+    expect(() => cache.writeReadings([1], failing)).toThrow('rolled back')
+    check()
+    expect(cache.session('b')).toBeUndefined()
+    expect(cache.latest(2)).toBeUndefined()
+  })
+
+  it('makes way for new entries oldest first, and keeps nothing with room for none', () => {
+    const { cache } = filled(1)
+    expect(cache.session('a')).toBeUndefined()
+    expect(cache.latest(1)).toBeUndefined()
+    expect(cache.session('b')).toBeDefined()
+
+    const none = new SqliteLatestCache(db, 0)
+    expect(none.remember(session('a', 1), reading).reading).toEqual(reading)
+    expect(none.session('a')).toBeUndefined()
+    expect(none.latest(1)).toBeUndefined()
+  })
+})
