@@ -155,6 +155,7 @@ describe('the Share request listener over real sockets', () => {
     for (const line of completed) {
       expect(line['level']).toBe(30)
       expect(typeof line['responseTime']).toBe('number')
+      expect(line['responseTime']).toBeGreaterThan(0)
       expect(line['reqId']).toMatch(/^req-[0-9a-z]+$/)
     }
     expect(new Set(completed.map((line) => line['reqId'])).size).toBe(3)

@@ -12,6 +12,7 @@ import type { CompiledOperation } from '../share/compiled-operation.js'
 import { runOperation } from '../share/run-operation.js'
 import { faultAnswer, payloadTooLarge, toFault, type ShareAnswer } from '../share/share-answer.js'
 import { ShareFault } from '../share/share-fault.js'
+import { loggedDuration } from '../request-log.js'
 
 /** What {@link shareRequestListener} needs. */
 export interface ShareListenerOptions {
@@ -158,7 +159,7 @@ function finish(exchange: Exchange, answer: ShareAnswer): void {
         reqId: exchange.requestId,
         req: { method: request.method, url: request.url },
         res: { statusCode: answer.status },
-        responseTime: performance.now() - exchange.started,
+        responseTime: loggedDuration(performance.now() - exchange.started),
       },
       'request completed',
     )
