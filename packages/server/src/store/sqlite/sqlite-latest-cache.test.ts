@@ -68,20 +68,15 @@ describe('SqliteLatestCache', () => {
     expect(cache.session('a')).toBeDefined()
   })
 
-  it("drops everything after this connection's write it was not told of", () => {
+  it.each([
+    ["this connection's write it was not told of", () => insert(db)],
+    ["another connection's commit", () => insert(other)],
+  ])('drops everything after %s', (_, write) => {
     const { cache, check } = filled()
-    insert(db)
+    write()
     check()
-    expect(cache.session('a')).toBeUndefined()
-    expect(cache.latest(2)).toBeUndefined()
-  })
-
-  it("drops everything after another connection's commit", () => {
-    const { cache, check } = filled()
-    insert(other)
-    check()
-    expect(cache.session('b')).toBeUndefined()
-    expect(cache.latest(1)).toBeUndefined()
+    for (const id of ['a', 'b']) expect(cache.session(id)).toBeUndefined()
+    for (const key of [1, 2]) expect(cache.latest(key)).toBeUndefined()
   })
 
   it('credits nothing when the write fails, and drops everything if it had changed rows', () => {
