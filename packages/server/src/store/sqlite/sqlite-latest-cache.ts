@@ -17,7 +17,8 @@ It is never stale, whoever writes the file. At the start of every read transacti
 reads two counters inside that transaction: `total_changes()`, the rows this connection has
 changed, and `data_version`, which moves when another connection (the CLI, another process)
 commits. If either moved in a way this cache was not told of, everything is dropped. Writes it
-is told of (`writeReadings`) drop only what they changed, so uploads keep the rest of it warm.
+is told of (`writeReadings`, `writeElsewhere`) drop only what they changed, so uploads and the
+alert engine's writes keep the rest of it warm.
 A write that forgets to tell it costs a refill, never a stale answer.
 
 Beyond `maxEntries` per map, the oldest entry makes way; with 0, nothing is kept.
@@ -62,6 +63,11 @@ export class SqliteLatestCache {
     this.#changes += this.#totalChanges.get()! - before
     for (const key of accountKeys) this.#latest.delete(key)
     return result
+  }
+
+  /** Runs `write`, which changes nothing this cache holds, keeping all of it (as `writeReadings`). */
+  writeElsewhere<T>(write: () => T): T {
+    return this.writeReadings([], write)
   }
 
   session(id: string): Session | undefined {

@@ -9,7 +9,7 @@ import type {
   SessionEgvJson,
 } from '../store.js'
 import { egvArrayJsonSql } from './sqlite-egv-json.js'
-import { SqliteLatestCache, type LatestReading } from './sqlite-latest-cache.js'
+import type { LatestReading, SqliteLatestCache } from './sqlite-latest-cache.js'
 
 /** One row: the session's columns, then one reading's (null when the account has none). */
 type SessionReadingRow = [
@@ -47,8 +47,7 @@ session, its account and the reading: one read transaction, one set of WAL lock 
 more, the session's columns would repeat on every row and cost more than a second statement, so
 the readings come from their own statement, which renders them as Share's EGV array in SQLite
 (sqlite-egv-json.ts). Sessions and newest readings are kept in memory for reads of the newest
-reading (sqlite-latest-cache.ts), which the store must check at the start of each read
-transaction (`checkCache`).
+reading (sqlite-latest-cache.ts), which the store checks at the start of each read transaction.
 */
 export class SqliteReadings {
   readonly #db: Database.Database
@@ -62,9 +61,9 @@ export class SqliteReadings {
   readonly #insertMany: (uploads: readonly ReadingsUpload[]) => InsertedReadings[]
   readonly #cache: SqliteLatestCache
 
-  constructor(db: Database.Database, cacheEntries: number) {
+  constructor(db: Database.Database, cache: SqliteLatestCache) {
     this.#db = db
-    this.#cache = new SqliteLatestCache(db, cacheEntries)
+    this.#cache = cache
     const insertReading = db.prepare<[number, number, number, number, number]>(
       `INSERT INTO readings (account_key, system_time, offset_minutes, value, trend)
        VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -140,11 +139,6 @@ export class SqliteReadings {
       uploads.map((upload) => upload.accountKey),
       store,
     )
-  }
-
-  /** Makes the cache agree with the file. Call first in every read transaction. */
-  checkCache(): void {
-    this.#cache.check()
   }
 
   /** Readings with system time at or after `since`, newest first, at most `limit`. */

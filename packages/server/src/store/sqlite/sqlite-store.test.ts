@@ -212,6 +212,35 @@ describe('SqliteStore on a shared file', () => {
       expect(await server.readEgvJsonBySession(id, 0, 1, false)).toBeUndefined()
     })
 
+    it('keeps what it holds through writes that change none of it, and only those', async () => {
+      const store = await open()
+      const { account, id } = await aliceWithSession(store)
+      await store.insertReadings(account.key, [at(0, 120)], 3)
+      const session = async () => (await store.readEgvJsonBySession(id, 0, 1, false))?.session
+      const first = await session()
+      // The same object: answered from memory.
+      expect(await session()).toBe(first)
+
+      await store.createSession({
+        id: randomUUID(),
+        accountKey: account.key,
+        createdAt: 1,
+        expiresAt: 2,
+      })
+      await store.recordLoginFailure('alice', 5, 0)
+      await store.clearLoginFailures('alice')
+      await store.writeRuntimeInfo(account.key, { app: 'test' })
+      await store.dueAlertChecks(5, 10)
+      await store.claimDueDeliveries(5, 10, 1_000)
+      expect(await session()).toBe(first)
+
+      // Any other write of this connection empties it; the answer is the same, read again.
+      await store.updateAccount(account.key, { displayName: 'Alice B.' })
+      const again = await session()
+      expect(again).not.toBe(first)
+      expect(again).toEqual(first)
+    })
+
     it('applies the window and the count to the cached reading, in both forms', async () => {
       const store = await open()
       const { account, id } = await aliceWithSession(store)

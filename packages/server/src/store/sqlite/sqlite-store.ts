@@ -31,6 +31,7 @@ import { sqliteMigrations } from './sqlite-migrations.js'
 import { SqliteContacts } from './sqlite-contacts.js'
 import { SqliteAlerts } from './sqlite-alerts.js'
 import { SqliteReadings } from './sqlite-readings.js'
+import { SqliteLatestCache } from './sqlite-latest-cache.js'
 import { prepareSessionMonitoring } from './sqlite-session-monitoring.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js'
 import { allOrEach, callFailure, coalescer } from '../coalescer.js'
@@ -102,7 +103,8 @@ export class SqliteStore implements Store {
   #readings: SqliteReadings | undefined
   #sessionMonitoring: ((sessionId: string) => SessionMonitoring | undefined) | undefined
   readonly #checkpointIntervalMs: number
-  readonly #cacheEntries: number
+  // Sessions and newest readings for reads of the newest reading (sqlite-latest-cache.ts).
+  readonly #cache: SqliteLatestCache
   #checkpointer: SqliteCheckpointer | undefined
   // Uploads of one event-loop turn share a transaction (coalescer.ts): one commit, one set of WAL
   // lock calls and writes for all of them (BENCHMARKS.md).
@@ -128,7 +130,6 @@ export class SqliteStore implements Store {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true })
     this.#checkpointIntervalMs =
       config.path === ':memory:' ? 0 : (config.checkpointIntervalMs ?? 20)
-    this.#cacheEntries = Math.max(0, Math.trunc(config.cacheEntries ?? 20_000))
     this.#db = new Database(config.path)
     this.#db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a process crash; only power loss can drop the last ones.
@@ -136,8 +137,13 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
     this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 67_108_864)}`)
+    const cacheEntries = config.cacheEntries ?? 20_000
+    if (!Number.isSafeInteger(cacheEntries) || cacheEntries < 0) {
+      throw new RangeError(`cacheEntries must be a whole number of 0 or more: ${cacheEntries}`)
+    }
+    this.#cache = new SqliteLatestCache(this.#db, cacheEntries)
     const readAll = this.#db.transaction((works: readonly (() => unknown)[]) => {
-      this.#readings?.checkCache()
+      this.#cache.check()
       return works.map((work) => {
         try {
           return work()
@@ -182,7 +188,7 @@ export class SqliteStore implements Store {
     this.#statements = this.prepareStatements()
     this.#contactStore = new SqliteContacts(this.#db, guard)
     this.#alertStore = new SqliteAlerts(this.#db, guard)
-    this.#readings = new SqliteReadings(this.#db, this.#cacheEntries)
+    this.#readings = new SqliteReadings(this.#db, this.#cache)
     this.#sessionMonitoring = prepareSessionMonitoring(this.#db)
   }
 
@@ -379,7 +385,7 @@ export class SqliteStore implements Store {
   }
 
   async writeRuntimeInfo(key: number, info: Record<string, unknown>): Promise<void> {
-    guard(() => this.#sql.writeRuntimeInfo.run(JSON.stringify(info), key))
+    this.#elsewhere(() => this.#sql.writeRuntimeInfo.run(JSON.stringify(info), key))
   }
 
   async recordLoginFailure(subject: string, at: number, since: number): Promise<number> {
@@ -389,7 +395,7 @@ export class SqliteStore implements Store {
       sql.insertFailure.run(subject, at)
       return sql.countFailures.get(subject, since) ?? 0
     })
-    return guard(() => record())
+    return this.#elsewhere(record)
   }
 
   async countLoginFailures(subject: string, since: number): Promise<number> {
@@ -397,11 +403,12 @@ export class SqliteStore implements Store {
   }
 
   async clearLoginFailures(subject: string): Promise<void> {
-    guard(() => this.#sql.clearFailures.run(subject))
+    this.#elsewhere(() => this.#sql.clearFailures.run(subject))
   }
 
   async createSession(session: Omit<Session, 'accountId' | 'kind'>): Promise<void> {
-    guard(() =>
+    // A new session: the cache holds only sessions it has read.
+    this.#elsewhere(() =>
       this.#sql.insertSession.run(
         session.id,
         session.accountKey,
@@ -503,6 +510,16 @@ export class SqliteStore implements Store {
     return this.#read(() => readings.egvJsonBySession(sessionId, since, limit, legacy))
   }
 
+  /**
+  Runs a synchronous write that changes nothing the cache holds (sessions it has read, account
+  ids and kinds, readings), so that the cache stays: alert states, webhook deliveries, login
+  failures, runtime info, new sessions. Errors are mapped as `guard` maps them.
+  */
+  #elsewhere<T>(write: () => T): T {
+    if (this.#closed) throw new Error('the store is closed')
+    return guard(() => this.#cache.writeElsewhere(write))
+  }
+
   /** Runs synchronous read work in the read transaction of this loop turn's reads. */
   #read<T>(work: () => T): Promise<T> {
     return this.#reads.load(work) as Promise<T>
@@ -569,7 +586,7 @@ export class SqliteStore implements Store {
     subscriptionId: string,
     step: (state: string | undefined) => AlertTransition | undefined,
   ): Promise<AlertEventRecord[]> {
-    return this.#alerts.transitionAlerts(accountKey, subscriptionId, step)
+    return this.#elsewhere(() => this.#alerts.transitionAlerts(accountKey, subscriptionId, step))
   }
 
   async readAlertState(accountKey: number, subscriptionId: string): Promise<string | undefined> {
@@ -581,7 +598,7 @@ export class SqliteStore implements Store {
   }
 
   async dueAlertChecks(now: number, limit: number): Promise<DueAlertCheck[]> {
-    return this.#alerts.dueAlertChecks(now, limit)
+    return this.#elsewhere(() => this.#alerts.dueAlertChecks(now, limit))
   }
 
   async listAlertEvents(
@@ -610,11 +627,11 @@ export class SqliteStore implements Store {
     limit: number,
     leaseMs: number,
   ): Promise<WebhookDelivery[]> {
-    return this.#alerts.claimDueDeliveries(now, limit, leaseMs)
+    return this.#elsewhere(() => this.#alerts.claimDueDeliveries(now, limit, leaseMs))
   }
 
   async markDeliveryDone(id: string, at: number, status: number): Promise<void> {
-    this.#alerts.markDeliveryDone(id, at, status)
+    this.#elsewhere(() => this.#alerts.markDeliveryDone(id, at, status))
   }
 
   async rescheduleDelivery(
@@ -623,7 +640,7 @@ export class SqliteStore implements Store {
     nextAttemptAt: number,
     lastError: string,
   ): Promise<void> {
-    this.#alerts.rescheduleDelivery(id, attempts, nextAttemptAt, lastError)
+    this.#elsewhere(() => this.#alerts.rescheduleDelivery(id, attempts, nextAttemptAt, lastError))
   }
 
   async markDeliveryFailed(
@@ -632,7 +649,7 @@ export class SqliteStore implements Store {
     at: number,
     lastError: string,
   ): Promise<void> {
-    this.#alerts.markDeliveryFailed(id, attempts, at, lastError)
+    this.#elsewhere(() => this.#alerts.markDeliveryFailed(id, attempts, at, lastError))
   }
 
   async purgeAlertEvents(before: number): Promise<number> {
