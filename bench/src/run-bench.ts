@@ -57,7 +57,7 @@ const baseline = options.baseline && resolve(options.baseline, 'index.js')
 const pin = !options['no-pin'] && availableParallelism() >= 2 && hasTaskset()
 const generator = chooseGenerator(options['load-generator'])
 // The node options of `npm start` (package.json), so that memory is measured as it runs.
-const GLUCOSHARE_NODE_OPTIONS = ['--max-semi-space-size=8']
+const GLUCOSHARE_NODE_OPTIONS = ['--min-semi-space-size=8', '--max-semi-space-size=8']
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`)
