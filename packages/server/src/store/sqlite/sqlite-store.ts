@@ -285,22 +285,23 @@ export class SqliteStore implements Store {
     }
   }
 
-  get #sql() {
+  /** A part made by migrate(), or why it cannot be used: the store is closed, or not migrated. */
+  #ready<T>(part: T | undefined): T {
     if (this.#closed) throw new Error('the store is closed')
-    if (!this.#statements) throw new Error('call migrate() before using the store')
-    return this.#statements
+    if (!part) throw new Error('call migrate() before using the store')
+    return part
+  }
+
+  get #sql() {
+    return this.#ready(this.#statements)
   }
 
   get #contacts(): SqliteContacts {
-    if (this.#closed) throw new Error('the store is closed')
-    if (!this.#contactStore) throw new Error('call migrate() before using the store')
-    return this.#contactStore
+    return this.#ready(this.#contactStore)
   }
 
   get #alerts(): SqliteAlerts {
-    if (this.#closed) throw new Error('the store is closed')
-    if (!this.#alertStore) throw new Error('call migrate() before using the store')
-    return this.#alertStore
+    return this.#ready(this.#alertStore)
   }
 
   async createAccount(account: NewAccount): Promise<Account> {
@@ -441,9 +442,7 @@ export class SqliteStore implements Store {
   }
 
   async readMonitoringBySession(sessionId: string): Promise<SessionMonitoring | undefined> {
-    if (this.#closed) throw new Error('the store is closed')
-    const read = this.#sessionMonitoring
-    if (!read) throw new Error('call migrate() before using the store')
+    const read = this.#ready(this.#sessionMonitoring)
     return this.#read(() => read(sessionId))
   }
 
@@ -516,7 +515,8 @@ export class SqliteStore implements Store {
   failures, runtime info, new sessions. Errors are mapped as `guard` maps them.
   */
   #elsewhere<T>(write: () => T): T {
-    if (this.#closed) throw new Error('the store is closed')
+    // Closed or not migrated: the same error as the write itself would raise.
+    this.#ready(this.#statements)
     return guard(() => this.#cache.writeElsewhere(write))
   }
 
@@ -526,9 +526,7 @@ export class SqliteStore implements Store {
   }
 
   get #readingsTable(): SqliteReadings {
-    if (this.#closed) throw new Error('the store is closed')
-    if (!this.#readings) throw new Error('call migrate() before using the store')
-    return this.#readings
+    return this.#ready(this.#readings)
   }
 
   async createContact(contact: NewContact, maxContacts: number): Promise<'created' | 'full'> {
@@ -598,7 +596,7 @@ export class SqliteStore implements Store {
   }
 
   async dueAlertChecks(now: number, limit: number): Promise<DueAlertCheck[]> {
-    return this.#elsewhere(() => this.#alerts.dueAlertChecks(now, limit))
+    return this.#alerts.dueAlertChecks(now, limit)
   }
 
   async listAlertEvents(
