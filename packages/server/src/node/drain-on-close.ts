@@ -1,5 +1,6 @@
 import type { RequestListener, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { ArraySet } from './array-set.js'
 
 /**
 Makes `server.close()` end every connection as soon as no request is in flight, so that close
@@ -21,8 +22,9 @@ listener: one shared close handler rather than a second listener on the server a
 request, because it runs on every request (BENCHMARKS.md).
 */
 export function drainOnClose(server: Server, listener: RequestListener): RequestListener {
-  const sockets = new Set<Socket>()
-  const inFlight = new Set<ServerResponse>()
+  // Not `Set`s: these change on every request or connection (array-set.ts).
+  const sockets = new ArraySet<Socket>()
+  const inFlight = new ArraySet<ServerResponse>()
   let closing = false
   const endIfDrained = () => {
     if (!closing || inFlight.size > 0) return
