@@ -91,7 +91,7 @@ describe('SqliteLatestCache', () => {
     expect(cache.latest(2)).toBeUndefined()
   })
 
-  it('makes way for new entries oldest first, and keeps nothing with room for none', () => {
+  it('starts afresh when full, and keeps nothing with room for none', () => {
     const { cache } = filled(1)
     expect(cache.session('a')).toBeUndefined()
     expect(cache.latest(1)).toBeUndefined()

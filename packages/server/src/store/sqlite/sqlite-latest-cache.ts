@@ -21,11 +21,16 @@ is told of (`writeReadings`, `writeElsewhere`) drop only what they changed, so u
 alert engine's writes keep the rest of it warm.
 A write that forgets to tell it costs a refill, never a stale answer.
 
-Beyond `maxEntries` per map, the oldest entry makes way; with 0, nothing is kept.
+A map that is full starts afresh; with `maxEntries` 0, nothing is kept.
+
+Entries are overwritten, never deleted one by one: V8 rebuilds a `Map`'s table after a number of
+deletes, and a chain of rebuilt tables in the old generation keeps young objects alive until the
+next mark-compact (`node/array-set.ts`). An upload therefore marks its account's entry stale.
 */
 export class SqliteLatestCache {
   readonly #sessions = new Map<string, Session>()
-  readonly #latest = new Map<number, LatestReading>()
+  // `undefined`: dropped by an upload.
+  readonly #latest = new Map<number, LatestReading | undefined>()
   readonly #counters: Database.Statement<[], [changes: number, dataVersion: number]>
   readonly #totalChanges: Database.Statement<[], number>
   readonly #maxEntries: number
@@ -61,7 +66,7 @@ export class SqliteLatestCache {
     const before = this.#totalChanges.get()!
     const result = write()
     this.#changes += this.#totalChanges.get()! - before
-    for (const key of accountKeys) this.#latest.delete(key)
+    for (const key of accountKeys) if (this.#latest.has(key)) this.#latest.set(key, undefined)
     return result
   }
 
@@ -89,6 +94,6 @@ export class SqliteLatestCache {
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V, maxEntries: number): void {
-  if (!map.has(key) && map.size >= maxEntries) map.delete(map.keys().next().value as K)
+  if (map.size >= maxEntries && !map.has(key)) map.clear()
   map.set(key, value)
 }
