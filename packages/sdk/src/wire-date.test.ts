@@ -36,6 +36,9 @@ describe('parseShareDate', () => {
     ['/Date(-86400000)/', -86_400_000, undefined],
     ['Date(-1000-0500)', -1000, -300],
     ['Date(0)', 0, undefined],
+    // Leading zeros, and the largest exact epoch.
+    ['/Date(0001000)/', 1000, undefined],
+    ['/Date(9007199254740991)/', Number.MAX_SAFE_INTEGER, undefined],
     // Surrounding white space.
     ['  Date(1700000000000)  ', T, undefined],
     ['\t/Date(1700000000000+0100)/\n', T, 60],
@@ -63,6 +66,11 @@ describe('parseShareDate', () => {
     '//Date(1700000000000)//',
     'xDate(1700000000000)',
     'Date(99999999999999999999)',
+    '/Date(9007199254740993)/',
+    '/Date()/',
+    '/Date(12))/',
+    'Date(12)x',
+    'Date(+12)',
   ])('rejects the malformed date %j', (wire) => {
     expect(parseShareDate(wire)).toBeUndefined()
   })

@@ -21,6 +21,8 @@ Parses any Share date form: `/Date(ms)/`, `\/Date(ms)\/`, `Date(ms)`, each with 
 */
 export function parseShareDate(value: unknown): ShareDate | undefined {
   if (typeof value !== 'string') return undefined
+  const plain = plainEpochMs(value)
+  if (plain !== undefined) return { epochMs: plain, offsetMinutes: undefined }
   const match = SHARE_DATE_PATTERN.exec(value)
   if (!match) return undefined
   const epochMs = Number(match[1])
@@ -29,6 +31,31 @@ export function parseShareDate(value: unknown): ShareDate | undefined {
   if (suffix === undefined) return { epochMs, offsetMinutes: undefined }
   const offsetMinutes = parseOffset(suffix)
   return offsetMinutes === undefined ? undefined : { epochMs, offsetMinutes }
+}
+
+const SLASH = 0x2f
+const CLOSE = 0x29
+const DIGIT_0 = 0x30
+
+/**
+The epoch of the form every uploader sends, `/Date(ms)/` or `Date(ms)` with no zone and no
+sign, read without the pattern: an upload of 288 readings parses 576 dates, and the pattern's
+match arrays and substrings were a third of what such an upload allocated. `undefined` for
+anything else, which the pattern then reads.
+*/
+function plainEpochMs(value: string): number | undefined {
+  let start = value.charCodeAt(0) === SLASH ? 1 : 0
+  if (!value.startsWith('Date(', start)) return undefined
+  start += 5
+  const close = value.length - (value.charCodeAt(value.length - 1) === SLASH ? 2 : 1)
+  if (close <= start || value.charCodeAt(close) !== CLOSE) return undefined
+  let epochMs = 0
+  for (let i = start; i < close; i++) {
+    const digit = value.charCodeAt(i) - DIGIT_0
+    if (digit < 0 || digit > 9) return undefined
+    epochMs = epochMs * 10 + digit
+  }
+  return Number.isSafeInteger(epochMs) ? epochMs : undefined
 }
 
 function parseOffset(suffix: string): number | undefined {

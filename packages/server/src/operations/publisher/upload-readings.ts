@@ -11,15 +11,16 @@ The display-zone offset comes from DT's `±hhmm` suffix when it has one; otherwi
 as the official app sends local time in DT without a suffix (community uploaders send DT = ST).
 */
 export function toReadings(egvs: readonly WireUploadEgv[]): Reading[] {
+  // Error texts are built only for an error: this runs for each of up to 288 readings per upload.
   return egvs.map((egv, index) => {
-    const where = `Egvs[${index}]`
     const st = parseShareDate(egv.ST)
-    if (!st) throw invalidArgument(`${where}.ST is not a Share date such as /Date(1700000000000)/.`)
+    if (!st)
+      throw invalidArgument(`Egvs[${index}].ST is not a Share date such as /Date(1700000000000)/.`)
     const dt = egv.DT === undefined ? undefined : parseShareDate(egv.DT)
-    if (egv.DT !== undefined && !dt) throw invalidArgument(`${where}.DT is not a Share date.`)
+    if (egv.DT !== undefined && !dt) throw invalidArgument(`Egvs[${index}].DT is not a Share date.`)
     const trend = parseTrend(egv.Trend)
     if (trend === undefined)
-      throw invalidArgument(`${where}.Trend is not a trend (0-9 or a name such as Flat).`)
+      throw invalidArgument(`Egvs[${index}].Trend is not a trend (0-9 or a name such as Flat).`)
     return {
       systemTime: st.epochMs,
       offsetMinutes: offsetOf(st.epochMs, dt),
