@@ -4,9 +4,10 @@ export interface SqliteStoreConfig {
   readonly path: string
   /**
   Memory-map this many bytes of the file; reads then skip a copy per page. Mapped pages count in
-  the process's resident memory; at 10 million readings, 64 MiB read as fast as 256 (BENCHMARKS.md)
-  and keep the server under 200 MB.
-  @default 67108864 (64 MiB)
+  the process's resident memory. Off by default: reads of the newest reading come from memory
+  (`SqliteLatestCache`), and at 10 million readings a 64 MiB map made 288-reading reads and
+  uploads no faster while adding 30–60 MiB to the server's resident size (BENCHMARKS.md).
+  @default 0 (off)
   */
   readonly mmapBytes?: number
   /** How long a writer waits for another process's lock before failing. @default 5000 ms */
@@ -15,8 +16,10 @@ export interface SqliteStoreConfig {
   Checkpoint the WAL this often on a worker thread once readings are uploaded, so that commits
   rarely reach SQLite's automatic checkpoint, which then waits for 4,000 WAL pages instead of
   1,000 (see `SqliteCheckpointer`); 0 leaves it all to the automatic checkpoint at 1,000 pages.
-  Ignored for `:memory:`.
-  @default 20 ms
+  Off by default: the worker is a second V8 isolate, 20–45 MiB of resident memory in a server
+  that runs for minutes, and in one run the uploads it was to speed up were as fast without it
+  (BENCHMARKS.md, seventh round). 20 ms is the interval it was tuned at. Ignored for `:memory:`.
+  @default 0 (off)
   */
   readonly checkpointIntervalMs?: number
   /**

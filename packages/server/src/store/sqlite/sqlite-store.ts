@@ -128,15 +128,14 @@ export class SqliteStore implements Store {
 
   constructor(config: SqliteStoreConfig) {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true })
-    this.#checkpointIntervalMs =
-      config.path === ':memory:' ? 0 : (config.checkpointIntervalMs ?? 20)
+    this.#checkpointIntervalMs = config.path === ':memory:' ? 0 : (config.checkpointIntervalMs ?? 0)
     this.#db = new Database(config.path)
     this.#db.pragma('journal_mode = WAL')
     // NORMAL in WAL mode: a commit survives a process crash; only power loss can drop the last ones.
     this.#db.pragma('synchronous = NORMAL')
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma(`busy_timeout = ${Math.trunc(config.busyTimeoutMs ?? 5000)}`)
-    this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 67_108_864)}`)
+    this.#db.pragma(`mmap_size = ${Math.trunc(config.mmapBytes ?? 0)}`)
     const cacheEntries = config.cacheEntries ?? 20_000
     if (!Number.isSafeInteger(cacheEntries) || cacheEntries < 0) {
       throw new RangeError(`cacheEntries must be a whole number of 0 or more: ${cacheEntries}`)
