@@ -25,6 +25,7 @@ import { autocannonLoad } from './autocannon-load.js'
 import { runLoad, type LoadResult } from './load.js'
 import type { LoadGenerator } from './load-generator.js'
 import { machineDescription } from './machine.js'
+import { glucoshareNodeOptions } from './node-options.js'
 import { freePort } from './free-port.js'
 import { preflight } from './preflight.js'
 import { machineLoad } from './process-sampler.js'
@@ -56,8 +57,7 @@ const only = options.only?.split(',')
 const baseline = options.baseline && resolve(options.baseline, 'index.js')
 const pin = !options['no-pin'] && availableParallelism() >= 2 && hasTaskset()
 const generator = chooseGenerator(options['load-generator'])
-// The node options of `npm start` (package.json), so that memory is measured as it runs.
-const GLUCOSHARE_NODE_OPTIONS = ['--min-semi-space-size=8', '--max-semi-space-size=8']
+const GLUCOSHARE_NODE_OPTIONS = glucoshareNodeOptions()
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`)
