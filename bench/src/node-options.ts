@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-const BIN = fileURLToPath(new URL('../../packages/cli/bin/glucoshare.js', import.meta.url))
+const PACKAGE = fileURLToPath(new URL('../../package.json', import.meta.url))
 
 /**
-The node options the `glucoshare` command runs with (its `#!/usr/bin/env -S node …` line, which
-`npm start` repeats), so that the benchmark's servers run, and their memory is measured, as an
-installed `glucoshare serve` runs.
+The node options `npm start` runs the server with (the workspace's package.json), so that the
+benchmark's servers run, and their memory is measured, as the README's command runs them.
 */
 export function glucoshareNodeOptions(): string[] {
-  const shebang = readFileSync(BIN, 'utf8').split('\n', 1)[0] ?? ''
-  return shebang.split(/\s+/).filter((word) => word.startsWith('--'))
+  const { scripts } = JSON.parse(readFileSync(PACKAGE, 'utf8')) as { scripts: { start: string } }
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'))
 }

@@ -1,2 +1,2 @@
-#!/usr/bin/env -S node --min-semi-space-size=8 --max-semi-space-size=8 --heap-growing-percent=50
+#!/usr/bin/env node
 import '../dist/main.js'
