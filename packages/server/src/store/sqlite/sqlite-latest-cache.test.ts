@@ -91,11 +91,18 @@ describe('SqliteLatestCache', () => {
     expect(cache.latest(2)).toBeUndefined()
   })
 
-  it('starts afresh when full, and keeps nothing with room for none', () => {
-    const { cache } = filled(1)
+  it('keeps the most recently used up to maxEntries, and nothing with room for none', () => {
+    const { cache } = filled(2)
+    cache.remember(session('c', 3), reading)
     expect(cache.session('a')).toBeUndefined()
     expect(cache.latest(1)).toBeUndefined()
+    // b was used again, so d pushes out c rather than b.
     expect(cache.session('b')).toBeDefined()
+    expect(cache.latest(2)?.reading).toBeNull()
+    cache.remember(session('d', 4), reading)
+    expect(cache.session('c')).toBeUndefined()
+    expect(cache.latest(3)).toBeUndefined()
+    for (const id of ['b', 'd']) expect(cache.session(id)).toBeDefined()
 
     const none = new SqliteLatestCache(db, 0)
     expect(none.remember(session('a', 1), reading).reading).toEqual(reading)

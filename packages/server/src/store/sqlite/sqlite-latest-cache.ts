@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { Reading, Session } from '../store.js'
+import { GenerationalMap } from './generational-map.js'
 
 /** An account's newest reading (`null`: it has none), and its EGV arrays once rendered. */
 export interface LatestReading {
@@ -21,16 +22,15 @@ is told of (`writeReadings`, `writeElsewhere`) drop only what they changed, so u
 alert engine's writes keep the rest of it warm.
 A write that forgets to tell it costs a refill, never a stale answer.
 
-A map that is full starts afresh; with `maxEntries` 0, nothing is kept.
-
-Entries are overwritten, never deleted one by one: V8 rebuilds a `Map`'s table after a number of
-deletes, and a chain of rebuilt tables in the old generation keeps young objects alive until the
-next mark-compact (`node/array-set.ts`). An upload therefore marks its account's entry stale.
+Each kind keeps at most `maxEntries` (rounded up to an even number), in two generations
+(`GenerationalMap`): the least recently used go first. With `maxEntries` 0, nothing is kept.
+Entries are overwritten, never deleted one by one (a `Map` must not churn: `node/array-set.ts`),
+so an upload marks its account's entry stale.
 */
 export class SqliteLatestCache {
-  readonly #sessions = new Map<string, Session>()
+  readonly #sessions: GenerationalMap<string, Session>
   // `undefined`: dropped by an upload.
-  readonly #latest = new Map<number, LatestReading | undefined>()
+  readonly #latest: GenerationalMap<number, LatestReading | undefined>
   readonly #counters: Database.Statement<[], [changes: number, dataVersion: number]>
   readonly #totalChanges: Database.Statement<[], number>
   readonly #maxEntries: number
@@ -45,6 +45,9 @@ export class SqliteLatestCache {
       .raw(true)
     this.#totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck()
     this.#maxEntries = maxEntries
+    const generation = Math.ceil(maxEntries / 2)
+    this.#sessions = new GenerationalMap(generation)
+    this.#latest = new GenerationalMap(generation)
   }
 
   /** Drops everything unless the file is as this cache knows it. Call inside a read transaction. */
@@ -66,7 +69,7 @@ export class SqliteLatestCache {
     const before = this.#totalChanges.get()!
     const result = write()
     this.#changes += this.#totalChanges.get()! - before
-    for (const key of accountKeys) if (this.#latest.has(key)) this.#latest.set(key, undefined)
+    for (const key of accountKeys) this.#latest.replace(key, undefined)
     return result
   }
 
@@ -87,13 +90,8 @@ export class SqliteLatestCache {
   remember(session: Session, reading: Reading | null): LatestReading {
     const latest: LatestReading = { reading }
     if (this.#maxEntries === 0) return latest
-    remember(this.#sessions, session.id, Object.freeze(session), this.#maxEntries)
-    remember(this.#latest, session.accountKey, latest, this.#maxEntries)
+    this.#sessions.set(session.id, Object.freeze(session))
+    this.#latest.set(session.accountKey, latest)
     return latest
   }
-}
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V, maxEntries: number): void {
-  if (map.size >= maxEntries && !map.has(key)) map.clear()
-  map.set(key, value)
 }
