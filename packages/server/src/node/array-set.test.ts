@@ -68,33 +68,40 @@ describe('ArraySet', () => {
     expect(set.size).toBe(3)
   })
 
-  it('does not keep deleted members alive through young-generation collections, where a Set does', () => {
+  // As in a server: 50 members in flight at a time, each deleted after the next 50 came; the
+  // old-generation growth across two scavenges, with the set moved there first.
+  function promotedKiB(set: { add(m: object): void; delete(m: object): boolean }): number {
     setFlagsFromString('--expose-gc')
     const gc = runInNewContext('gc') as (options: { type: 'major' | 'minor' }) => void
     const oldSpaceUsed = () =>
       getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')!.space_used_size
-
-    // As in a server: 50 members in flight at a time, each deleted after the next 50 came.
-    const promotedKiB = (set: { add(m: object): void; delete(m: object): boolean }) => {
-      set.add(member('seed'))
-      gc({ type: 'major' })
-      gc({ type: 'major' })
-      const before = oldSpaceUsed()
-      const inFlight: object[] = []
-      for (let i = 0; i < 2000; i++) {
-        const request = { i, payload: new Array<number>(128).fill(i) }
-        set.add(request)
-        inFlight.push(request)
-        if (inFlight.length > 50) set.delete(inFlight.shift()!)
-      }
-      for (const request of inFlight.splice(0)) set.delete(request)
-      gc({ type: 'minor' })
-      gc({ type: 'minor' })
-      return (oldSpaceUsed() - before) / 1024
+    set.add(member('seed'))
+    gc({ type: 'major' })
+    gc({ type: 'major' })
+    const before = oldSpaceUsed()
+    const inFlight: object[] = []
+    for (let i = 0; i < 2000; i++) {
+      const request = { i, payload: new Array<number>(128).fill(i) }
+      set.add(request)
+      inFlight.push(request)
+      if (inFlight.length > 50) set.delete(inFlight.shift()!)
     }
+    for (const request of inFlight.splice(0)) set.delete(request)
+    gc({ type: 'minor' })
+    gc({ type: 'minor' })
+    return (oldSpaceUsed() - before) / 1024
+  }
 
-    // 2,000 members of about 1 KiB: a Set's chain of tables keeps most of them.
-    expect(promotedKiB(new Set())).toBeGreaterThan(1000)
+  // 2,000 members of about 1 KiB each.
+  it('does not keep deleted members alive through young-generation collections', () => {
     expect(promotedKiB(new ArraySet())).toBeLessThan(200)
   })
+
+  // Why ArraySet exists, on the V8 of Node 20 (whose hash tables this was measured on).
+  it.runIf(process.versions.v8.startsWith('11.'))(
+    'where a Set, once in the old generation, keeps most of them',
+    () => {
+      expect(promotedKiB(new Set())).toBeGreaterThan(1000)
+    },
+  )
 })

@@ -6,8 +6,8 @@ A `Set` must not be used for such churn. V8 rebuilds a `Set`'s hash table after 
 deletes and leaves the old table pointing to the new one. Once a mark-compact has moved the table
 to the old generation (any mark-compact under load does), that chain of tables and every member
 it ever held survive the young-generation collections until the next mark-compact. Each request
-was then promoted whole; collections took 4–7 ms instead of 1, and the heap grew by 100 MiB
-between mark-compacts (BENCHMARKS.md, seventh round). An array has no such chain: a delete clears
+was then promoted whole; young-generation collections took four times as long, and the heap
+grew by about 80 MiB between mark-compacts (BENCHMARKS.md, seventh round). An array has no such chain: a delete clears
 the slot it leaves.
 */
 export class ArraySet<T extends object> implements Iterable<T> {
