@@ -25,10 +25,11 @@ A duration in milliseconds for a log line, written as the same JSON number.
 
 As a `Number` object, pino writes it with `JSON.stringify`. A plain number would be appended to
 the line as a string, and V8 keeps every number it turns into a string in a heap-wide cache. With
-a new fractional value on every request, that cache changed on every line, and under load the
-server's young-generation collections began to promote whole requests: scavenges took 7 ms
-instead of 1 and the heap swung between 26 and 108 MiB. A read of the newest reading cost 60 µs
-of CPU instead of 43–49 and the server's peak memory was 262 MiB instead of 190 (BENCHMARKS.md).
+a new fractional value on every request, that cache changed on every line and brought on
+mark-compacts under load; each one then started a promotion storm through the request path's
+`Set` (since replaced: `node/array-set.ts`). Before that was found, this change alone took a read
+of the newest reading from 60 to 43–49 µs of CPU and the server's peak memory from 262 to 190
+MiB (BENCHMARKS.md, sixth and seventh rounds).
 */
 export function loggedDuration(milliseconds: number): object {
   return new Number(milliseconds)

@@ -7,8 +7,8 @@ deletes and leaves the old table pointing to the new one. Once a mark-compact ha
 to the old generation (any mark-compact under load does), that chain of tables and every member
 it ever held survive the young-generation collections until the next mark-compact. Each request
 was then promoted whole; young-generation collections took four times as long, and the heap
-grew by about 80 MiB between mark-compacts (BENCHMARKS.md, seventh round). An array has no such chain: a delete clears
-the slot it leaves.
+grew by about 80 MiB between mark-compacts (BENCHMARKS.md, seventh round). An array has no such
+chain: a delete clears the slot it leaves.
 */
 export class ArraySet<T extends object> implements Iterable<T> {
   readonly #members: T[] = []
@@ -20,7 +20,7 @@ export class ArraySet<T extends object> implements Iterable<T> {
   }
 
   has(member: T): boolean {
-    return this.#members[this.#slotOf(member) ?? -1] === member
+    return this.#heldAt(member) !== undefined
   }
 
   add(member: T): void {
@@ -31,8 +31,8 @@ export class ArraySet<T extends object> implements Iterable<T> {
 
   /** Removes `member`; answers whether it was there. */
   delete(member: T): boolean {
-    if (!this.has(member)) return false
-    const slot = this.#slotOf(member)!
+    const slot = this.#heldAt(member)
+    if (slot === undefined) return false
     const last = this.#members.pop()!
     if (last !== member) {
       this.#members[slot] = last
@@ -46,7 +46,10 @@ export class ArraySet<T extends object> implements Iterable<T> {
     return [...this.#members][Symbol.iterator]()
   }
 
-  #slotOf(member: T): number | undefined {
-    return (member as Record<symbol, number | undefined>)[this.#slot]
+  // The member's slot if it is held there: a slot left from an earlier membership, since taken
+  // by another member, does not count.
+  #heldAt(member: T): number | undefined {
+    const slot = (member as Record<symbol, number | undefined>)[this.#slot]
+    return slot !== undefined && this.#members[slot] === member ? slot : undefined
   }
 }

@@ -18,7 +18,10 @@ export class GenerationalMap<K, V> {
   }
 
   get(key: K): V | undefined {
-    if (this.#current.has(key)) return this.#current.get(key)
+    // One lookup for a hit in the current generation, the busy case; `has` tells a held
+    // `undefined` from a miss.
+    const current = this.#current.get(key)
+    if (current !== undefined || this.#current.has(key)) return current
     if (!this.#previous.has(key)) return undefined
     const value = this.#previous.get(key)!
     this.set(key, value)
